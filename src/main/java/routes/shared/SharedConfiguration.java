@@ -1,0 +1,53 @@
+package routes.shared;
+
+import java.net.URI;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/** Beans every flow uses: the secret guard, the HTTP error rendering and the S3 client. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(HubSettings.class)
+public class SharedConfiguration {
+
+    @Bean
+    InternalSecretGuard internalSecretGuard(HubSettings settings) {
+        return new InternalSecretGuard(settings.security().internalSecret(), settings.security().internalSecretPrevious());
+    }
+
+    @Bean
+    HttpProblemResponse httpProblemResponse() {
+        return new HttpProblemResponse();
+    }
+
+    @Bean
+    CorrelationId correlationId() {
+        return new CorrelationId();
+    }
+
+    /** One S3 client for the whole hub; camel-aws2-s3 endpoints use it ({@code amazonS3Client=#s3Client}). */
+    @Bean(destroyMethod = "close")
+    S3Client s3Client(HubSettings settings) {
+        HubSettings.S3 s3 = settings.s3();
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(s3.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+                .forcePathStyle(true);
+        if (s3.overrideEndpoint()) {
+            builder.endpointOverride(URI.create(s3.endpoint()));
+        }
+        return builder.build();
+    }
+
+    @Bean
+    BucketOnStartup bucketOnStartup(S3Client s3Client, HubSettings settings) {
+        return new BucketOnStartup(s3Client, settings.s3());
+    }
+}

@@ -1,0 +1,133 @@
+package routes.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+
+/**
+ * Every YAML route file is valid against the Camel YAML DSL schema shipped in camel-yaml-dsl, and Camel
+ * loads it. A failure names the file and the line, so a typo in a route fails the build where it is.
+ */
+class YamlRoutesTest {
+
+    private static final Path ROUTES = Path.of("src/main/resources/camel");
+
+    @Test
+    void everyRouteFileMatchesTheCamelYamlDslSchema() throws IOException {
+        JsonSchema schema;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
+            assertThat(in).as("camelYamlDsl.json in camel-yaml-dsl").isNotNull();
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
+        }
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        List<String> problems = new ArrayList<>();
+        List<Path> files = routeFiles();
+        assertThat(files).as("route files under " + ROUTES).isNotEmpty();
+        for (Path file : files) {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            JsonNode document = yaml.readTree(text);
+            Set<ValidationMessage> errors = schema.validate(document);
+            for (ValidationMessage error : errors) {
+                problems.add(file + ":" + lineOf(text, error.getInstanceLocation().toString()) + ": " + error.getMessage());
+            }
+        }
+        assertThat(problems).as("schema violations (file:line: message)").isEmpty();
+    }
+
+    @Test
+    void camelLoadsEveryRouteFile() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (Path file : routeFiles()) {
+            try (DefaultCamelContext context = new DefaultCamelContext()) {
+                Resource resource = ResourceHelper.resolveMandatoryResource(context, "file:" + file);
+                PluginHelper.getRoutesLoader(context).loadRoutes(resource);
+            } catch (Exception e) {
+                problems.add(file + ": " + rootMessage(e));
+            }
+        }
+        assertThat(problems).as("files Camel could not load").isEmpty();
+    }
+
+    static List<Path> routeFiles() throws IOException {
+        try (Stream<Path> files = Files.list(ROUTES)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".camel.yaml")).sorted().toList();
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != e; cause = cause.getCause()) {
+            message.append(" <- ").append(cause.getMessage());
+        }
+        return message.toString();
+    }
+
+    /** Line (1-based) of the YAML node a JSON path such as {@code $[0].route.from.steps[2]} points to. */
+    static int lineOf(String text, String jsonPath) {
+        Node node = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(text));
+        int line = node == null ? 1 : node.getStartMark().getLine() + 1;
+        for (String step : steps(jsonPath)) {
+            Node next = null;
+            if (node instanceof SequenceNode seq && step.matches("\\d+")) {
+                int index = Integer.parseInt(step);
+                next = index < seq.getValue().size() ? seq.getValue().get(index) : null;
+            } else if (node instanceof MappingNode map) {
+                for (NodeTuple tuple : map.getValue()) {
+                    if (tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals(step)) {
+                        next = tuple.getValueNode();
+                        line = key.getStartMark().getLine() + 1;
+                        break;
+                    }
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            node = next;
+            if (!(node instanceof ScalarNode)) {
+                line = Math.max(line, node.getStartMark().getLine() + 1);
+            }
+        }
+        return line;
+    }
+
+    private static List<String> steps(String jsonPath) {
+        List<String> steps = new ArrayList<>();
+        for (String part : jsonPath.replace("$", "").split("\\.|\\[|\\]")) {
+            if (!part.isEmpty()) {
+                steps.add(part);
+            }
+        }
+        return steps;
+    }
+}
