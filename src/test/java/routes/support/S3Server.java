@@ -30,7 +30,7 @@ public final class S3Server implements AutoCloseable {
 
     /**
      * Starts S3Proxy on {@code port} (0 = any free port), keeping objects in {@code dataDir}, or in memory
-     * when {@code dataDir} is null.
+     * when {@code dataDir} is null. The caller stops it ({@link #close()}), typically from a shutdown hook.
      */
     public static S3Server start(int port, Path dataDir, Path logFile) throws IOException {
         int chosen = port == 0 ? freePort() : port;
@@ -66,7 +66,6 @@ public final class S3Server implements AutoCloseable {
             builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         }
         S3Server server = new S3Server(builder.start(), chosen);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "s3-server-stop"));
         server.awaitListening(Duration.ofSeconds(30));
         return server;
     }

@@ -38,6 +38,7 @@ public final class TestInfrastructure implements ApplicationContextInitializer<C
         if (s3 == null) {
             try {
                 s3 = S3Server.start(0, null, null);
+                Runtime.getRuntime().addShutdownHook(new Thread(s3::close, "s3-server-stop"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,0 +1,113 @@
+package routes.support;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real Kafka KRaft broker (combined broker + controller, {@code org.apache.kafka:kafka_2.13} from the test
+ * classpath) in its own process, for the dev launcher and benchmarks. Integration tests use the in-JVM
+ * {@code @EmbeddedKafka} instead. The log directory is formatted on first use and kept between runs.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+
+    private KafkaBroker(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts the broker on 127.0.0.1:{@code port} (controller on {@code port + 1}), data under {@code dir}. */
+    public static KafkaBroker start(int port, Path dir) throws IOException, InterruptedException {
+        Path data = dir.resolve("data").toAbsolutePath();
+        Files.createDirectories(data);
+        Path config = dir.resolve("server.properties").toAbsolutePath();
+        Files.write(config, List.of(
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + (port + 1),
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + (port + 1),
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=PLAINTEXT",
+                "log.dirs=" + data,
+                "num.partitions=2",
+                "auto.create.topics.enable=true",
+                "offsets.topic.replication.factor=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "group.initial.rebalance.delay.ms=0"));
+        Path log = dir.resolve("kafka.log").toAbsolutePath();
+        if (!Files.exists(data.resolve("meta.properties"))) {
+            Process format = java("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString())
+                    .redirectOutput(log.toFile()).start();
+            if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+                throw new IllegalStateException("formatting the Kafka log directory failed, see " + log);
+            }
+        }
+        Process broker = java("kafka.Kafka", config.toString())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        KafkaBroker kafka = new KafkaBroker(broker, port);
+        kafka.awaitListening(Duration.ofSeconds(60), log);
+        return kafka;
+    }
+
+    private static ProcessBuilder java(String mainClass, String... args) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true);
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    private void awaitListening(Duration timeout, Path log) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Kafka exited with code " + process.exitValue() + ", see " + log);
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        close();
+        throw new IllegalStateException("Kafka did not listen on port " + port + " within " + timeout + ", see " + log);
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}
