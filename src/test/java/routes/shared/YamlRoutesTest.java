@@ -44,24 +44,36 @@ class YamlRoutesTest {
 
     @Test
     void everyRouteFileMatchesTheCamelYamlDslSchema() throws IOException {
+        List<Path> files = routeFiles();
+        assertThat(files).as("route files under " + ROUTES).isNotEmpty();
+        List<String> problems = new ArrayList<>();
+        for (Path file : files) {
+            problems.addAll(schemaProblems(file));
+        }
+        assertThat(problems).as("schema violations (file:line: message)").isEmpty();
+    }
+
+    @Test
+    void aTypoIsReportedWithItsFileAndLine() throws IOException {
+        Path broken = Path.of("src/test/resources/broken-routes/typo.camel.yaml");
+        List<String> problems = schemaProblems(broken);
+        // line 9 holds `urii:` instead of `uri:` in the fixture
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(broken + ":9: ").contains("urii"));
+    }
+
+    static List<String> schemaProblems(Path file) throws IOException {
         JsonSchema schema;
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
+        try (InputStream in = YamlRoutesTest.class.getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
             assertThat(in).as("camelYamlDsl.json in camel-yaml-dsl").isNotNull();
             schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
         }
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        JsonNode document = new ObjectMapper(new YAMLFactory()).readTree(text);
         List<String> problems = new ArrayList<>();
-        List<Path> files = routeFiles();
-        assertThat(files).as("route files under " + ROUTES).isNotEmpty();
-        for (Path file : files) {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            JsonNode document = yaml.readTree(text);
-            Set<ValidationMessage> errors = schema.validate(document);
-            for (ValidationMessage error : errors) {
-                problems.add(file + ":" + lineOf(text, error.getInstanceLocation().toString()) + ": " + error.getMessage());
-            }
+        for (ValidationMessage error : schema.validate(document)) {
+            problems.add(file + ":" + lineOf(text, error.getInstanceLocation().toString()) + ": " + error.getMessage());
         }
-        assertThat(problems).as("schema violations (file:line: message)").isEmpty();
+        return problems;
     }
 
     @Test
