@@ -80,6 +80,11 @@ public class EventBridgeConfiguration {
                 QueueBuilder.durable(settings.python().deadLetterQueue()).build());
     }
 
+    @Bean
+    SingleAttemptHttpClient pythonHttpClient() {
+        return new SingleAttemptHttpClient();
+    }
+
     /** Events for the Python service, grouped into batches by the aggregator of route eventBridgeSinkPython. */
     @Bean
     GroupedBodyAggregationStrategy pythonBatchAggregation() {

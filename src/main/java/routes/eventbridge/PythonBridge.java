@@ -52,6 +52,7 @@ public final class PythonBridge {
     private final AtomicLong parked = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong lost = new AtomicLong();
 
     /** One health check's outcome. */
     public record HealthCheck(boolean healthy, Instant at, long latencyMs, Integer httpStatus, String error) {
@@ -201,11 +202,21 @@ public final class PythonBridge {
         }
     }
 
+    /** The parking publish is over, whether it worked or not. */
     public void parkFinished() {
         synchronized (lock) {
             parking = Math.max(0, parking - 1);
         }
+    }
+
+    /** RabbitMQ confirmed a parked batch. */
+    public void parked() {
         parked.incrementAndGet();
+    }
+
+    /** A batch could be neither delivered nor parked (RabbitMQ down too). */
+    public void lost() {
+        lost.incrementAndGet();
     }
 
     /**
@@ -337,6 +348,7 @@ public final class PythonBridge {
         totals.put("parked_batches", parked.get());
         totals.put("replayed_batches", replayed.get());
         totals.put("dead_lettered_batches", deadLettered.get());
+        totals.put("lost_batches", lost.get());
         report.put("totals", totals);
         return report;
     }

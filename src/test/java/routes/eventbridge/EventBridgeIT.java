@@ -170,6 +170,7 @@ class EventBridgeIT {
         String user = "it-eb-" + run + "-order";
         stubPython(503);
 
+        long lostBefore = total("lost_batches");
         // three requests, each its own batch: the first fails and is parked, the others queue behind it
         for (int request = 0; request < 3; request++) {
             long parkedBefore = parkedTotal();
@@ -178,6 +179,7 @@ class EventBridgeIT {
         }
         assertThat(python.findAll(postRequestedFor(urlPathEqualTo("/python/events")))).as("only the first batch tried Python").hasSize(1);
 
+        await().atMost(Duration.ofSeconds(5)).until(() -> bridge.parkedBatches() == 3);
         checkPythonHealth();
         JsonNode health = json.readTree(getBody("/api/ml/bridge/python?action=health"));
         assertThat(health.path("status").asText()).isEqualTo("unhealthy");
@@ -194,7 +196,7 @@ class EventBridgeIT {
         long parkedBefore = parkedTotal();
         ingest(user, 6, 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> parkedTotal() > parkedBefore);
-        assertThat(bridge.parkedBatches()).isEqualTo(4);
+        await().atMost(Duration.ofSeconds(5)).until(() -> bridge.parkedBatches() == 4);
 
         // Python is back: the next health check replays the parked batches, once each, in order
         stubPython(200);
@@ -205,6 +207,7 @@ class EventBridgeIT {
         assertThat(eventsPostedFor(user)).extracting(e -> e.path("data").path("seq").asInt())
                 .containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
         assertThat(bridge.backlog()).isFalse();
+        assertThat(total("lost_batches")).isEqualTo(lostBefore);
         assertThat(bridge.breakerState()).isEqualTo("CLOSED");
         assertThat(json.readTree(getBody("/api/ml/bridge/python?action=health")).path("status").asText()).isEqualTo("healthy");
 
@@ -239,6 +242,31 @@ class EventBridgeIT {
         assertThat(parkedTotal()).as("slow but within PYTHON_SERVICE_TIMEOUT: delivered, not parked").isEqualTo(parkedBefore);
     }
 
+    @Test
+    void aBatchPythonRefusesIsDeadLetteredNotParked() throws Exception {
+        String user = "it-eb-" + run + "-refused";
+        python.stubFor(post(urlPathEqualTo("/python/events")).willReturn(aResponse().withStatus(422)
+                .withBody("{\"detail\": \"session_id field required\"}")));
+
+        HttpResponse<String> response = postJson("/api/ml/bridge/python",
+                "{\"action\": \"send_batch\", \"events\": [{\"event_type\": \"a\", \"user_id\": \"" + user + "\"}, {\"user_id\": 1}]}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode answer = json.readTree(response.body());
+        assertThat(answer.path("action").asText()).isEqualTo("send_batch");
+        assertThat(answer.path("accepted").asInt()).isEqualTo(1);
+        assertThat(answer.path("rejected").asInt()).isEqualTo(1);
+        assertThat(answer.path("python").asText()).isEqualTo("rejected");
+        org.springframework.amqp.core.Message dead = resources.amqpAdmin() instanceof org.springframework.amqp.rabbit.core.RabbitAdmin admin
+                ? admin.getRabbitTemplate().receive(settings.python().deadLetterQueue(), 5000) : null;
+        assertThat(dead).isNotNull();
+        assertThat(new String(dead.getBody(), java.nio.charset.StandardCharsets.UTF_8)).contains(user);
+        assertThat(dead.getMessageProperties().getHeaders().get("x-dead-letter-reason").toString())
+                .contains("HTTP 422").contains("session_id field required");
+        assertThat(bridge.backlog()).isFalse();
+        assertThat(bridge.parkedBatches()).isZero();
+    }
+
     // ---- helpers --------------------------------------------------------------------------------------------
 
     private HttpResponse<String> ingest(String user, int firstSeq, int count) throws Exception {
@@ -270,9 +298,13 @@ class EventBridgeIT {
     }
 
     private long parkedTotal() {
+        return total("parked_batches");
+    }
+
+    private long total(String name) {
         @SuppressWarnings("unchecked")
         Map<String, Object> totals = (Map<String, Object>) bridge.report().get("totals");
-        return ((Number) totals.get("parked_batches")).longValue();
+        return ((Number) totals.get(name)).longValue();
     }
 
     /** Every event the Python stub received for this user, in the order received. */

@@ -82,11 +82,15 @@ class EventBridgeRouteTest {
                 a.weaveById("eventBridgeDeadLetterPublish").replace().to("mock:deadLetter");
                 a.mockEndpointsAndSkip("direct:live-event");
             });
+            AdviceWith.adviceWith(camel, PythonBridge.REPLAY_ROUTE_ID, a -> {
+                a.replaceFromWith("direct:replay");
+                a.mockEndpointsAndSkip("controlbus:*");
+            });
             camel.start();
             for (String route : List.of("eventBridgeIngest", "eventBridgeProcess", "eventBridgeFanOut", "eventBridgeHttpAnswer",
                     "eventBridgeSinkStorage", "eventBridgeSinkAggregations", "eventBridgeSinkFeatures", "eventBridgeSinkPython",
                     "eventBridgePythonBatch", "eventBridgePythonDeliver", "eventBridgePythonPark", "eventBridgePythonDeadLetter",
-                    "eventBridgePythonQuery", "eventBridgePythonCommand")) {
+                    "eventBridgePythonQuery", "eventBridgePythonCommand", PythonBridge.REPLAY_ROUTE_ID)) {
                 camel.getRouteController().startRoute(route);
             }
             advised = true;
@@ -193,6 +197,33 @@ class EventBridgeRouteTest {
         // a failed health check opens it at once
         bridge.openBreaker();
         assertThat(bridge.breakerOpen()).isTrue();
+    }
+
+    @Test
+    void aReplayThatFailsStopsAndHandsTheBatchBackAndOneThatDrainsTheQueueStopsToo() throws Exception {
+        MockEndpoint controlBus = camel.getEndpoint("mock:controlbus:route", MockEndpoint.class);
+        controlBus.expectedMessageCount(1);
+
+        Exchange failed = producer.request("direct:replay", e -> {
+            e.setProperty(FAKE_STATUS, 503);
+            e.getMessage().setBody("[{\"event_type\":\"a\",\"user_id\":\"u-replay\"}]");
+        });
+
+        // the exception makes the listener container put the message back at the head of the queue
+        assertThat(failed.getException()).hasMessageContaining("goes back to the head of");
+        controlBus.assertIsSatisfied();
+
+        MockEndpoint.resetMocks(camel);
+        controlBus.expectedMessageCount(1);
+        bridge.parkStarted();
+        bridge.parkFinished();
+        Exchange delivered = producer.request("direct:replay", e -> {
+            e.setProperty(FAKE_STATUS, 200);
+            e.getMessage().setBody("[{\"event_type\":\"a\",\"user_id\":\"u-replay\"}]");
+        });
+        assertThat(delivered.getException()).isNull();
+        controlBus.assertIsSatisfied();
+        assertThat(bridge.backlog()).as("queue empty after the replay: batches go straight to Python again").isFalse();
     }
 
     @Test
