@@ -65,8 +65,9 @@ public class EventBridgeConfiguration {
     }
 
     @Bean
-    IntegrationProbe integrationProbe(ProducerTemplate producer, ObjectMapper json, EventBridgeSettings settings) {
-        return new IntegrationProbe(producer, json, settings.defaults());
+    IntegrationProbe integrationProbe(ProducerTemplate producer, ObjectMapper json, EventBridgeSettings settings,
+                                      @Value("${hub.python-bridge.enabled}") boolean pythonEnabled) {
+        return new IntegrationProbe(producer, json, settings.defaults(), pythonEnabled);
     }
 
     /**

@@ -29,11 +29,14 @@ public final class IntegrationProbe {
     private final ProducerTemplate producer;
     private final ObjectMapper json;
     private final EventBridgeSettings.Defaults defaults;
+    private final boolean pythonEnabled;
 
-    public IntegrationProbe(ProducerTemplate producer, ObjectMapper json, EventBridgeSettings.Defaults defaults) {
+    public IntegrationProbe(ProducerTemplate producer, ObjectMapper json, EventBridgeSettings.Defaults defaults,
+                            boolean pythonEnabled) {
         this.producer = producer;
         this.json = json;
         this.defaults = defaults;
+        this.pythonEnabled = pythonEnabled;
     }
 
     public Map<String, Object> run(Exchange request) throws JsonProcessingException {
@@ -49,6 +52,10 @@ public final class IntegrationProbe {
             sinks.put(sink, outcome(error == null, result, error));
             allOk &= error == null;
         }
+        if (!pythonEnabled) {
+            sinks.put("python", Map.of("ok", false, "skipped", "ENABLE_PYTHON_BRIDGE=false"));
+            return answer(event, sinks, allOk);
+        }
         Exchange python = send(request, "direct:event-bridge-python-deliver", json.writeValueAsString(List.of(event.event())));
         String outcome = python.getProperty(FanOut.PYTHON_OUTCOME, String.class);
         Map<String, Object> pythonResult = outcome(FanOut.DELIVERED.equals(outcome), python,
@@ -57,7 +64,10 @@ public final class IntegrationProbe {
         pythonResult.put("circuit_breaker_state", python.getProperty(Exchange.CIRCUIT_BREAKER_STATE));
         sinks.put("python", pythonResult);
         allOk &= FanOut.DELIVERED.equals(outcome);
+        return answer(event, sinks, allOk);
+    }
 
+    private static Map<String, Object> answer(BridgeEvent event, Map<String, Object> sinks, boolean allOk) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("action", EventBridgeRequests.TEST_INTEGRATION);
         answer.put("success", allOk);
