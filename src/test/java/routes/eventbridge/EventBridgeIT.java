@@ -163,6 +163,19 @@ class EventBridgeIT {
             assertThat(sinks.path(sink).has("latency_ms")).isTrue();
         }
         resources.deleteKeys("events:" + IntegrationProbe.USER_ID, "features:" + IntegrationProbe.USER_ID);
+
+        // hybrid_process: all sinks, as the ingest
+        HttpResponse<String> hybrid = postJson("/api/ml/bridge/python", "{\"action\": \"hybrid_process\", \"source\": \"it\", "
+                + "\"events\": [{\"event_type\": \"" + type + "\", \"user_id\": \"" + user + "\", \"timestamp\": \"2025-01-10T16:45:50Z\"}]}");
+        assertThat(hybrid.statusCode()).as(hybrid.body()).isEqualTo(202);
+        assertThat(json.readTree(hybrid.body()).path("accepted").asInt()).isEqualTo(1);
+        assertThat(resources.redis().opsForStream().size("events:" + user)).isEqualTo(3);
+        assertThat(resources.redis().opsForHash().get(PAST_MINUTE_KEY, "event_type:" + type)).isEqualTo("3");
+        await().atMost(Duration.ofSeconds(10)).until(() -> eventsPostedFor(user).size() == 3);
+
+        // the endpoints are documented in the OpenAPI document
+        String openApi = getBody("/api/openapi.json");
+        assertThat(openApi).contains("/api/ml/events/ingest").contains("/api/ml/bridge/python");
     }
 
     @Test
