@@ -190,7 +190,9 @@ class EventBridgeIT {
             assertThat(ingest(user, request * 2, 2).statusCode()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(10)).until(() -> parkedTotal() > parkedBefore);
         }
-        assertThat(python.findAll(postRequestedFor(urlPathEqualTo("/python/events")))).as("only the first batch tried Python").hasSize(1);
+        // at most the first batch tried Python (none when the 30 s health check happened to open the breaker first)
+        assertThat(python.findAll(postRequestedFor(urlPathEqualTo("/python/events")))).as("batches sent past a parked one")
+                .hasSizeLessThanOrEqualTo(1);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> bridge.parkedBatches() == 3);
         checkPythonHealth();
@@ -238,6 +240,7 @@ class EventBridgeIT {
         python.stubFor(post(urlPathEqualTo("/python/events")).willReturn(aResponse().withStatus(200).withFixedDelay(2000)));
 
         long parkedBefore = parkedTotal();
+        long deliveredBefore = total("delivered_batches");
         long started = System.nanoTime();
         HttpResponse<String> response = ingest(user, 0, 3);
         long millis = (System.nanoTime() - started) / 1_000_000;
@@ -252,7 +255,9 @@ class EventBridgeIT {
         assertThat(resources.redis().opsForHash().get(minute, "event_type:it_seq_" + run)).isEqualTo("3");
         resources.redis().opsForHash().delete(minute, "event_type:it_seq_" + run);
         await().atMost(Duration.ofSeconds(10)).until(() -> eventsPostedFor(user).size() == 3);
-        assertThat(parkedTotal()).as("slow but within PYTHON_SERVICE_TIMEOUT: delivered, not parked").isEqualTo(parkedBefore);
+        // slow but within PYTHON_SERVICE_TIMEOUT: delivered once Python answers, not parked
+        await().atMost(Duration.ofSeconds(10)).until(() -> total("delivered_batches") > deliveredBefore);
+        assertThat(parkedTotal()).isEqualTo(parkedBefore);
     }
 
     @Test
