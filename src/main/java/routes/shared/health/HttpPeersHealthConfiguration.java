@@ -14,8 +14,9 @@ import org.springframework.context.annotation.Configuration;
 import routes.shared.HubSettings;
 
 /**
- * {@code httpPeers} health component with one entry per HTTP service: transcript-api, the LLM,
- * the Python event API and the extraction webhook's API. Not part of the readiness group: the hub
+ * {@code httpPeers} health component with one entry per HTTP service: transcript-api, the LLM
+ * and the extraction webhook's API. (The Python event API has its own {@code pythonBridge} component,
+ * routes.eventbridge.PythonBridgeHealth: the event bridge's periodic check and its circuit breaker.) Not part of the readiness group: the hub
  * keeps taking work while a peer is down (retries, circuit breakers and parking handle it).
  */
 @Configuration(proxyBeanMethods = false)
@@ -28,7 +29,6 @@ public class HttpPeersHealthConfiguration {
         Map<String, HealthContributor> peers = new LinkedHashMap<>();
         peers.put("transcriptApi", new HttpPeerHealth(client, join(settings.peers().transcriptApi(), "health"), timeout));
         peers.put("llm", new HttpPeerHealth(client, join(settings.peers().llm(), "models"), timeout));
-        peers.put("pythonEventApi", new HttpPeerHealth(client, join(settings.peers().pythonEventApi(), "health"), timeout));
         peers.put("api", new HttpPeerHealth(client, join(settings.peers().api(), "health"), timeout));
         return CompositeHealthContributor.fromMap(peers);
     }
