@@ -136,6 +136,21 @@ public final class LiveEventStream implements SmartLifecycle {
     }
 
     /**
+     * Writes an SSE comment to every client (route {@code liveEventProbe}, every few seconds): servlet containers
+     * notice a client that went away only when they write to it, and heartbeats are too rare for that.
+     */
+    public int probe() {
+        byte[] frame = SseFrames.probe();
+        int sent = 0;
+        for (SseConnection client : clients.values()) {
+            if (client.offer(frame)) {
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    /**
      * Opens a stream on a request already in async mode: registers the client and queues the opening frame and,
      * for a reconnect, the events it missed (or an {@code error} event saying they cannot be replayed).
      */

@@ -4,8 +4,11 @@ import java.time.Clock;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.CorsFilter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -27,7 +30,18 @@ public class LiveEventsConfiguration {
     }
 
     @Bean
-    LiveEventsCors liveEventsCors(@Value("${hub.frontend-url:}") String frontendUrl) {
-        return new LiveEventsCors(frontendUrl);
+    BroadcastSchemaProblems liveEventBroadcastSchemaProblems() {
+        return new BroadcastSchemaProblems();
+    }
+
+    @Bean
+    FilterRegistrationBean<CorsFilter> liveEventsCorsFilter(@Value("${hub.frontend-url:}") String frontendUrl) {
+        FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(LiveEventsCors.source(frontendUrl)));
+        registration.setName("liveEventsCors");
+        registration.addUrlPatterns("/api/v2/events/*");
+        registration.setAsyncSupported(true);
+        // ahead of Spring Security's filter chain (order -100), so preflights are answered before any login check
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+        return registration;
     }
 }

@@ -12,10 +12,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxClients       open streams this instance accepts
  * @param retryMs          reconnect delay advised to browsers ({@code retry:})
  * @param maxEventBytes    largest event accepted by the internal broadcast endpoint
+ * @param probeIntervalSeconds how often an SSE comment is written to every client, to find closed connections
  */
 @ConfigurationProperties(prefix = "hub.live-events")
 public record LiveEventsSettings(String exchange, String queue, int replayBufferSize, int clientQueueSize, int maxClients,
-                                 long retryMs, int maxEventBytes) {
+                                 long retryMs, int maxEventBytes, int probeIntervalSeconds) {
 
     public LiveEventsSettings {
         if (replayBufferSize < 1) {
@@ -23,6 +24,9 @@ public record LiveEventsSettings(String exchange, String queue, int replayBuffer
         }
         if (clientQueueSize < 1) {
             throw new IllegalArgumentException("hub.live-events.client-queue-size must be at least 1");
+        }
+        if (probeIntervalSeconds < 1) {
+            throw new IllegalArgumentException("hub.live-events.probe-interval-seconds must be at least 1");
         }
         if (maxClients < 1) {
             throw new IllegalArgumentException("hub.live-events.max-clients must be at least 1");

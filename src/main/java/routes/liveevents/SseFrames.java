@@ -25,6 +25,13 @@ final class SseFrames {
         return ("retry: " + retryMs + "\n: live events\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
+    /** An SSE comment: EventSource ignores it; writing it finds connections the client has closed. */
+    static byte[] probe() {
+        return PROBE.clone();
+    }
+
+    private static final byte[] PROBE = ":\n\n".getBytes(StandardCharsets.UTF_8);
+
     private static String oneLine(String json) {
         if (json.indexOf('\n') < 0 && json.indexOf('\r') < 0) {
             return json;
