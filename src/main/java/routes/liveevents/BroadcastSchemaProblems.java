@@ -33,6 +33,10 @@ public final class BroadcastSchemaProblems implements JsonValidatorErrorHandler 
 
     @Override
     public void handleErrors(Exchange exchange, JsonSchema schema, Exception e) {
+        if (e instanceof HttpProblem problem) {
+            // the validator hands what the other handleErrors threw to this one
+            throw problem;
+        }
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();

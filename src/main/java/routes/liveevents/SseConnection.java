@@ -24,7 +24,9 @@ final class SseConnection implements WriteListener, AsyncListener {
 
     private final long number;
     private final StreamFilter filter;
-    private int capacity;
+    private final int capacity;
+    /** Opening and replay frames still queued: they do not count against {@code capacity}. */
+    private int backlog;
     private final BiConsumer<SseConnection, Closed> onClose;
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
 
@@ -61,7 +63,7 @@ final class SseConnection implements WriteListener, AsyncListener {
     /** Queues the opening frames and the replay; not bounded by the queue size (the replay buffer bounds them). */
     synchronized void start(List<byte[]> frames) {
         pending.addAll(frames);
-        capacity += frames.size();
+        backlog += frames.size();
         drain();
     }
 
@@ -74,7 +76,7 @@ final class SseConnection implements WriteListener, AsyncListener {
             if (closed) {
                 return false;
             }
-            if (pending.size() < capacity) {
+            if (pending.size() < capacity + backlog) {
                 pending.add(frame);
                 drain();
                 return !closed;
@@ -107,6 +109,9 @@ final class SseConnection implements WriteListener, AsyncListener {
                     return;
                 }
                 out.write(pending.poll());
+                if (backlog > 0) {
+                    backlog--;
+                }
             }
             if (out.isReady()) {
                 out.flush();
@@ -120,6 +125,7 @@ final class SseConnection implements WriteListener, AsyncListener {
         // called holding the monitor: mark now, complete outside of the write path
         closed = true;
         pending.clear();
+        backlog = 0;
         onClose.accept(this, reason);
         completeQuietly();
     }

@@ -4,16 +4,17 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.BufferedInputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -53,53 +54,123 @@ public final class LiveEventStreamClient implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final HttpResponse<InputStream> response;
+    private final Socket socket;
+    private final InputStream body;
+    private final Map<String, List<String>> headers;
     private final List<Event> events = new ArrayList<>();
     private final Thread reader;
     private volatile boolean ended;
     private volatile String retry;
     private int consumed;
 
-    private LiveEventStreamClient(HttpResponse<InputStream> response) {
-        this.response = response;
+    private LiveEventStreamClient(Socket socket, InputStream body, Map<String, List<String>> headers) {
+        this.socket = socket;
+        this.body = body;
+        this.headers = headers;
         this.reader = new Thread(this::read, "sse-test-client");
         this.reader.setDaemon(true);
         this.reader.start();
     }
 
     /** Opens the stream on {@code 127.0.0.1:port}; {@code query} without '?', may be empty. */
-    public static LiveEventStreamClient open(int port, String query) throws IOException, InterruptedException {
+    public static LiveEventStreamClient open(int port, String query) throws IOException {
         return open(port, query, Map.of());
     }
 
-    public static LiveEventStreamClient open(int port, String query, Map<String, String> headers)
-            throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = connect(port, query, headers);
-        if (response.statusCode() != 200) {
-            String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
-            throw new IllegalStateException("stream answered " + response.statusCode() + ": " + body);
+    /**
+     * Opens the stream with extra request headers (e.g. {@code Last-Event-ID}, {@code Origin}). A plain HTTP/1.1
+     * socket, so that {@link #close()} really closes the connection as a browser tab does.
+     */
+    public static LiveEventStreamClient open(int port, String query, Map<String, String> extraHeaders) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        socket.setSoTimeout(10_000);
+        StringBuilder request = new StringBuilder("GET /api/v2/events/stream")
+                .append(query == null || query.isEmpty() ? "" : "?" + query).append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:").append(port).append("\r\nAccept: text/event-stream\r\n");
+        extraHeaders.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        request.append("\r\n");
+        OutputStream out = socket.getOutputStream();
+        out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        InputStream in = new BufferedInputStream(socket.getInputStream());
+        String status = line(in);
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String header = line(in); !header.isEmpty(); header = line(in)) {
+            int colon = header.indexOf(':');
+            headers.computeIfAbsent(header.substring(0, colon).trim(), k -> new ArrayList<>()).add(header.substring(colon + 1).trim());
         }
-        return new LiveEventStreamClient(response);
+        boolean chunked = headers.getOrDefault("Transfer-Encoding", List.of()).contains("chunked");
+        InputStream body = chunked ? new Chunked(in) : in;
+        if (!status.startsWith("HTTP/1.1 200")) {
+            String text = new String(body.readNBytes(4096), StandardCharsets.UTF_8);
+            socket.close();
+            throw new IllegalStateException("stream answered " + status + ": " + text);
+        }
+        socket.setSoTimeout(0);
+        return new LiveEventStreamClient(socket, body, headers);
     }
 
-    /** The raw answer, for tests of refusals (400, 503) and headers. */
-    public static HttpResponse<InputStream> connect(int port, String query, Map<String, String> headers)
-            throws IOException, InterruptedException {
-        String uri = "http://127.0.0.1:" + port + "/api/v2/events/stream" + (query == null || query.isEmpty() ? "" : "?" + query);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).header("Accept", "text/event-stream").GET();
-        headers.forEach(request::header);
-        try {
-            return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream()).get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IOException("stream did not answer: " + e, e);
+    private static String line(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("connection closed inside the response head: " + line);
+            }
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
+    }
+
+    /** HTTP/1.1 chunked transfer coding, decoded as the chunks arrive. */
+    private static final class Chunked extends InputStream {
+        private final InputStream in;
+        private int left;
+        private boolean done;
+
+        Chunked(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (done) {
+                return -1;
+            }
+            if (left == 0) {
+                String size = line(in);
+                if (size.isEmpty()) {
+                    size = line(in);
+                }
+                left = Integer.parseInt(size.split(";")[0].trim(), 16);
+                if (left == 0) {
+                    done = true;
+                    return -1;
+                }
+            }
+            int n = in.read(b, off, Math.min(len, left));
+            if (n < 0) {
+                done = true;
+                return -1;
+            }
+            left -= n;
+            return n;
         }
     }
 
-    public HttpHeaders headers() {
-        return response.headers();
+    /** A response header, e.g. {@code header("Content-Type")}. */
+    public Optional<String> header(String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
     /** The {@code retry:} advice the stream sent, once read. */
@@ -168,7 +239,7 @@ public final class LiveEventStreamClient implements AutoCloseable {
     }
 
     private void read() {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             String id = null;
             String type = null;
             StringBuilder data = null;
@@ -219,7 +290,7 @@ public final class LiveEventStreamClient implements AutoCloseable {
     @Override
     public void close() {
         try {
-            response.body().close();
+            socket.close();
         } catch (IOException ignored) {
             // already closed
         }

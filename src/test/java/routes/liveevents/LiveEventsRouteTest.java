@@ -50,13 +50,20 @@ class LiveEventsRouteTest {
 
     @BeforeEach
     void adviseAndStart() throws Exception {
+        // advised once per (cached) context: after that the routes are running
         if (!camelContext.isStarted()) {
             AdviceWith.adviceWith(camelContext, "liveEventFanout",
                     a -> a.weaveById("liveEventPublishToExchange").replace().to("mock:liveEventsExchange"));
             AdviceWith.adviceWith(camelContext, "liveEventReceive", a -> a.replaceFromWith("direct:liveEventReceiveTest"));
             AdviceWith.adviceWith(camelContext, "liveEventHeartbeat", a -> a.replaceFromWith("direct:liveEventHeartbeatTest"));
             AdviceWith.adviceWith(camelContext, "liveEventProbe", a -> a.replaceFromWith("direct:liveEventProbeTest"));
-            camelContext.start();
+            // REST routes: Camel inlines the direct: route into the REST route (camel.rest.inline-routes), which keeps
+            // the direct route's id; the test calls it through a direct endpoint instead of HTTP
+            AdviceWith.adviceWith(camelContext, "liveEventsHealth", a -> a.replaceFromWith("direct:liveEventsHealthTest"));
+            AdviceWith.adviceWith(camelContext, "liveEventBroadcast", a -> a.replaceFromWith("direct:liveEventBroadcastTest"));
+            if (!camelContext.isStarted()) {
+                camelContext.start();
+            }
             for (String route : new String[] {"liveEventPublish", "liveEventFanout", "liveEventReceive", "liveEventHeartbeat",
                     "liveEventProbe", "liveEventsHealth", "liveEventBroadcast"}) {
                 camelContext.getRouteController().startRoute(route);
@@ -96,7 +103,7 @@ class LiveEventsRouteTest {
     }
 
     private Exchange broadcast(String secret, String body) {
-        return template.send("direct:live-event-broadcast", e -> {
+        return template.send("direct:liveEventBroadcastTest", e -> {
             if (secret != null) {
                 e.getMessage().setHeader("X-Internal-Secret", secret);
             }
@@ -172,7 +179,7 @@ class LiveEventsRouteTest {
 
     @Test
     void healthAnswersTheSeedsJson() throws Exception {
-        Exchange answer = template.send("direct:live-events-health", e -> { });
+        Exchange answer = template.send("direct:liveEventsHealthTest", e -> { });
         JsonNode health = json.readTree(answer.getMessage().getBody(String.class));
         assertThat(health.path("status").asText()).isEqualTo("healthy");
         assertThat(health.path("service").asText()).isEqualTo("sse_events");
