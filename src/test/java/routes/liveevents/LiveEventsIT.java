@@ -408,20 +408,27 @@ class LiveEventsIT {
     void aClientThatWentAwayIsRemovedPromptly() throws Exception {
         secondHub();
         LiveEventStream there = second.bean(LiveEventStream.class);
-        int before = there.connectedClients();
+        // the clients the previous test closed are gone by the next probe writes (every second on this instance)
+        await().atMost(Duration.ofSeconds(5)).until(() -> there.connectedClients() == 0);
+
         LiveEventStreamClient client = LiveEventStreamClient.open(second.port(), "video_id=" + video());
-        assertThat(there.connectedClients()).isEqualTo(before + 1);
+        assertThat(there.connectedClients()).isEqualTo(1);
         client.close();
-        // found by the next probe write (every second on this instance)
-        await().atMost(Duration.ofSeconds(5)).until(() -> there.connectedClients() == before);
+        await().atMost(Duration.ofSeconds(5)).until(() -> there.connectedClients() == 0);
 
         try (Socket raw = new Socket("127.0.0.1", second.port())) {
             raw.getOutputStream().write(("GET /api/v2/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             assertThat(raw.getInputStream().read(new byte[256])).isPositive();
-            assertThat(there.connectedClients()).isEqualTo(before + 1);
+            assertThat(there.connectedClients()).isEqualTo(1);
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> there.connectedClients() == before);
+        await().atMost(Duration.ofSeconds(5)).until(() -> there.connectedClients() == 0);
+        assertThat(meterCount(second.bean(MeterRegistry.class), "client_gone") + meterCount(second.bean(MeterRegistry.class), "write_failed"))
+                .isGreaterThanOrEqualTo(2);
+    }
+
+    private static double meterCount(MeterRegistry registry, String reason) {
+        return registry.counter("hub.live_events.disconnects", "reason", reason).count();
     }
 
     @Test
