@@ -19,7 +19,10 @@ echo "open_files_limit: $(ulimit -n) files"
 
 hub_test_classpath
 
-java -Xms256m -Xmx1g -XX:+UseSerialGC -cp "$HUB_TEST_CP" routes.HubApplication \
+# an open stream costs the hub about 100 KB of heap (Tomcat's per-connection buffers): 3 GB for 10,000 clients
+HUB_HEAP="${LIVE_EVENTS_BENCH_HUB_HEAP:-3g}"
+echo "hub_heap_max: $HUB_HEAP"
+java -Xms256m -Xmx"$HUB_HEAP" -XX:+UseSerialGC -cp "$HUB_TEST_CP" routes.HubApplication \
   --server.port="$PORT" \
   --camel.main.routes-include-pattern=classpath:camel/shared.camel.yaml,classpath:camel/live-events.camel.yaml \
   --spring.flyway.enabled=false \
@@ -30,7 +33,12 @@ java -Xms256m -Xmx1g -XX:+UseSerialGC -cp "$HUB_TEST_CP" routes.HubApplication \
   --logging.structured.format.console= \
   > "$LOG" 2>&1 &
 HUB_PID=$!
-trap 'kill "$HUB_PID" 2>/dev/null; wait "$HUB_PID" 2>/dev/null || true' EXIT
+stop_hub() {
+  kill "$HUB_PID" 2>/dev/null || return 0
+  for _ in $(seq 1 60); do kill -0 "$HUB_PID" 2>/dev/null || return 0; sleep 0.5; done
+  kill -9 "$HUB_PID" 2>/dev/null || true
+}
+trap stop_hub EXIT
 
 for _ in $(seq 1 120); do
   if curl -fsS "http://127.0.0.1:$PORT/api/v2/events/health" >/dev/null 2>&1; then break; fi
@@ -39,5 +47,5 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "http://127.0.0.1:$PORT/api/v2/events/health" >/dev/null || { echo "hub did not start; see $LOG"; exit 1; }
 
-java -Xmx1g -XX:+UseSerialGC -cp "$HUB_TEST_CP" routes.liveevents.LiveEventsBenchmark \
+timeout 600 java -Xmx1g -XX:+UseSerialGC -cp "$HUB_TEST_CP" routes.liveevents.LiveEventsBenchmark \
   "$PORT" "$SECRET" "$HUB_PID" "$CLIENTS" "$EVENTS" "$INTERVAL_MS"
