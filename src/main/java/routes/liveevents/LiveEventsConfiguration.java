@@ -1,0 +1,47 @@
+package routes.liveevents;
+
+import java.time.Clock;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.CorsFilter;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The live events flow's beans: the stream ({@code liveEventStream}), broadcast validation and CORS. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(LiveEventsSettings.class)
+public class LiveEventsConfiguration {
+
+    @Bean
+    LiveEventStream liveEventStream(LiveEventsSettings settings, ObjectMapper json, MeterRegistry meters) {
+        return new LiveEventStream(settings, json, Clock.systemUTC(), meters);
+    }
+
+    @Bean
+    LiveEventBroadcasts liveEventBroadcasts(LiveEventsSettings settings, ObjectMapper json) {
+        return new LiveEventBroadcasts(json, settings.maxEventBytes());
+    }
+
+    @Bean
+    BroadcastSchemaProblems liveEventBroadcastSchemaProblems() {
+        return new BroadcastSchemaProblems();
+    }
+
+    @Bean
+    FilterRegistrationBean<CorsFilter> liveEventsCorsFilter(@Value("${hub.frontend-url:}") String frontendUrl) {
+        FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(LiveEventsCors.source(frontendUrl)));
+        registration.setName("liveEventsCors");
+        registration.addUrlPatterns("/api/v2/events/*");
+        registration.setAsyncSupported(true);
+        // ahead of Spring Security's filter chain (order -100), so preflights are answered before any login check
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+        return registration;
+    }
+}
