@@ -25,7 +25,7 @@ public final class DeadLetters {
     public static final String ORIGINAL_PAYLOAD = "originalPayload";
 
     public void prepare(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable failure = cause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         var in = exchange.getMessage();
         int attempts = SummaryFailures.attemptsMade(exchange);
         KafkaOffsets.Source source = exchange.getProperty(KafkaOffsets.PROPERTY, KafkaOffsets.Source.class);
@@ -47,6 +47,22 @@ public final class DeadLetters {
         }
         Object original = exchange.getProperty(ORIGINAL_PAYLOAD);
         in.setBody(original == null ? "" : original.toString());
+    }
+
+    /**
+     * The failure that says what went wrong, not the wrappers Camel put around it on the way (splitter, bean
+     * invocation): the first of the flow's own exceptions in the chain, else the deepest cause.
+     */
+    static Throwable cause(Throwable failure) {
+        Throwable deepest = failure;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SummaryRejected || t instanceof LlmUnavailable
+                    || t instanceof org.apache.camel.component.jsonvalidator.JsonValidationException) {
+                return t;
+            }
+            deepest = t;
+        }
+        return deepest;
     }
 
     static String reason(Throwable failure) {
