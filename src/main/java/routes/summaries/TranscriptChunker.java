@@ -226,14 +226,16 @@ public final class TranscriptChunker {
             }
         }
 
+        // synchronized: a parallel splitter may ask for the next chunk from one thread while it closes the
+        // iterator from another (after a failed chunk); a closed iterator simply has no more chunks
         @Override
-        public boolean hasNext() {
-            return next != null;
+        public synchronized boolean hasNext() {
+            return !closed && next != null;
         }
 
         @Override
-        public TranscriptChunk next() {
-            if (next == null) {
+        public synchronized TranscriptChunk next() {
+            if (closed || next == null) {
                 throw new NoSuchElementException();
             }
             TranscriptChunk current = next;
@@ -250,7 +252,7 @@ public final class TranscriptChunker {
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
             if (!closed) {
                 closed = true;
                 closeQuietly(parser);
