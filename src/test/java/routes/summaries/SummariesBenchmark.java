@@ -69,7 +69,6 @@ public final class SummariesBenchmark {
         String toolsCp = System.getenv("BENCH_TOOLS_CP");
 
         EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 2, IN, IN + ".DLT", OUT, "bench.baseline");
-        kafka.brokerProperty("listeners", "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:0");
         kafka.afterPropertiesSet();
         String brokers = kafka.getBrokersAsString();
         S3Server s3Server = S3Server.start(0, null, null);
@@ -98,9 +97,9 @@ public final class SummariesBenchmark {
         props.put("hub.console.login-enabled", "false");
         props.put("logging.level.root", "WARN");
         props.put("logging.structured.format.console", "");
-        SpringApplication app = new SpringApplication(HubApplication.class);
-        app.setDefaultProperties(props);
-        ConfigurableApplicationContext hub = app.run();
+        // as command-line arguments: they win over application.yaml's environment-variable defaults
+        String[] arguments = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        ConfigurableApplicationContext hub = new SpringApplication(HubApplication.class).run(arguments);
         try {
             CamelContext camel = hub.getBean(CamelContext.class);
             JdbcTemplate jdbc = hub.getBean(JdbcTemplate.class);
