@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Summaries flow benchmark (issue 4). Run under the build lock: flock /work/wt/build.lock bench/run summaries
+#   (a) pipeline end-to-end with an LLM stub of fixed latency (default 100 ms) against the ideal critical path
+#       (map waves x latency + reduce levels x latency): ratio, target <= 1.10
+#   (b) outbox relay rows/s (PostgreSQL -> Kafka) against Kafka's ProducerPerformance on the same broker: ratio >= 0.5
+#   (c) peak heap with 20 concurrent 10 MB transcripts: target <= 256 MB
+# Needs PostgreSQL on 127.0.0.1:5432 (database "test", user postgres; schema hub_bench is dropped and recreated) and
+# RabbitMQ/Redis on localhost as for the integration tests. Kafka runs in the benchmark JVM, S3 as a local process.
+# Options: LLM_LATENCY_MS (100), RELAY_ROWS (50000), BENCH_HEAP_MB (the benchmark JVM's -Xmx, 512).
+source "$(dirname "$0")/../lib/tools.sh"
+bench_tools_classpath
+hub_test_classpath
+cd "$PROJECT_ROOT"
+exec java -Xmx"${BENCH_HEAP_MB:-512}"m -XX:+UseSerialGC -Dhub.tools.dir="$PROJECT_ROOT/target/tools" \
+  -Dbench.llmLatencyMs="${LLM_LATENCY_MS:-100}" -Dbench.relayRows="${RELAY_ROWS:-50000}" \
+  -cp "$HUB_TEST_CP" routes.summaries.SummariesBenchmark

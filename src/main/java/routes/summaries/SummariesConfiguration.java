@@ -1,0 +1,117 @@
+package routes.summaries;
+
+import java.nio.file.Path;
+
+import org.apache.camel.model.Resilience4jConfigurationDefinition;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+
+import routes.shared.HubSettings;
+
+/** The beans summaries.camel.yaml refers to. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SummariesSettings.class)
+public class SummariesConfiguration {
+
+    @Bean
+    Encoding summariesTokenizer() {
+        return Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+    }
+
+    @Bean
+    TranscriptChunker transcriptChunker(Encoding summariesTokenizer, SummariesSettings settings) {
+        return new TranscriptChunker(summariesTokenizer, settings.chunkTokens());
+    }
+
+    @Bean
+    TranscriptSpool transcriptSpool() {
+        return new TranscriptSpool(Path.of(System.getProperty("java.io.tmpdir"), "integration-hub-summaries"));
+    }
+
+    @Bean
+    LlmChat llmChat(ObjectMapper objectMapper, HubSettings hub, SummariesSettings settings) {
+        return new LlmChat(objectMapper, hub.llm().model(), settings.llm(), settings.llm().retryMaxDelayMs());
+    }
+
+    @Bean
+    MapReduce summariesMapReduce(LlmChat llmChat, TranscriptChunker transcriptChunker, HubSettings hub,
+                                 SummariesSettings settings) {
+        ReducePlan plan = new ReducePlan(transcriptChunker::countTokens, settings.reduceInputTokens());
+        return new MapReduce(llmChat, plan, transcriptChunker, hub.llm().model());
+    }
+
+    /**
+     * The LLM call pool, bound in Camel's registry as {@code summariesMapPool} (the splitters' executorService) but
+     * not a Spring bean: an Executor bean would make Spring Boot skip its own task executor, which platform-http needs.
+     */
+    @Bean
+    MapPool.Binding summariesMapPoolBinding(SummariesSettings settings) {
+        return new MapPool.Binding("summariesMapPool", new MapPool(settings.mapConcurrency()));
+    }
+
+    /** The LLM circuit breaker's thresholds (circuitBreaker {@code summariesLlmBreaker} in summaries.camel.yaml). */
+    @Bean
+    Resilience4jConfigurationDefinition summariesLlmBreakerSettings(Environment environment) {
+        String prefix = "hub.summaries.llm.breaker.";
+        Resilience4jConfigurationDefinition breaker = new Resilience4jConfigurationDefinition();
+        breaker.setFailureRateThreshold(environment.getRequiredProperty(prefix + "failure-rate-threshold"));
+        breaker.setSlidingWindowSize(environment.getRequiredProperty(prefix + "sliding-window-size"));
+        breaker.setMinimumNumberOfCalls(environment.getRequiredProperty(prefix + "minimum-number-of-calls"));
+        breaker.setWaitDurationInOpenState(environment.getRequiredProperty(prefix + "wait-in-open-seconds"));
+        breaker.setAutomaticTransitionFromOpenToHalfOpenEnabled("true");
+        breaker.setTimeoutEnabled("false");
+        return breaker;
+    }
+
+    @Bean
+    OrderedResults summariesOrderedResults() {
+        return new OrderedResults();
+    }
+
+    @Bean
+    InFlightSummaries inFlightSummaries() {
+        return new InFlightSummaries();
+    }
+
+    @Bean
+    SummaryStore summaryStore(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+                              ObjectMapper objectMapper, SummariesSettings settings, HubSettings hub) {
+        return new SummaryStore(jdbc, new TransactionTemplate(transactionManager), objectMapper, settings.outputTopic(),
+                hub.name());
+    }
+
+    @Bean
+    OutboxBatch outboxBatch() {
+        return new OutboxBatch();
+    }
+
+    @Bean
+    SummaryEvents summaryEvents() {
+        return new SummaryEvents();
+    }
+
+    @Bean
+    DeadLetters summariesDeadLetters() {
+        return new DeadLetters();
+    }
+
+    @Bean
+    SummaryFailures summaryFailures(SummariesSettings settings) {
+        return new SummaryFailures(settings.retry().attempts());
+    }
+
+    @Bean
+    KafkaOffsets summariesKafkaOffsets() {
+        return new KafkaOffsets();
+    }
+}

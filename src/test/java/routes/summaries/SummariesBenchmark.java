@@ -1,0 +1,342 @@
+package routes.summaries;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+import com.sun.net.httpserver.HttpServer;
+
+import routes.HubApplication;
+import routes.support.S3Server;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * bench/summaries/run.sh. Everything on 127.0.0.1: an in-JVM Kafka broker, the S3 server process, the machine's
+ * PostgreSQL (schema hub_bench, dropped first), a fixed-latency LLM stub (JDK HTTP server), and the hub itself.
+ * (a) pipeline end-to-end against the ideal critical path, (b) outbox relay rows/s against Kafka's
+ * ProducerPerformance on the same broker (BENCH_TOOLS_CP), (c) peak heap with 20 x 10 MB transcripts at once.
+ * Prints {@code name: value unit} lines.
+ */
+public final class SummariesBenchmark {
+
+    private static final String IN = "video.transcribed";
+    private static final String OUT = "video.summarized";
+
+    private SummariesBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long llmLatencyMs = Long.getLong("bench.llmLatencyMs", 100);
+        int relayRows = Integer.getInteger("bench.relayRows", 50_000);
+        String toolsCp = System.getenv("BENCH_TOOLS_CP");
+
+        EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 2, IN, IN + ".DLT", OUT, "bench.baseline");
+        kafka.afterPropertiesSet();
+        String brokers = kafka.getBrokersAsString();
+        S3Server s3Server = S3Server.start(0, null, null);
+        AtomicLong latency = new AtomicLong(llmLatencyMs);
+        HttpServer llm = llmStub(latency);
+        String jdbcUrl = "jdbc:postgresql://127.0.0.1:5432/" + System.getProperty("bench.db", "test");
+        try (Connection c = DriverManager.getConnection(jdbcUrl, System.getProperty("bench.dbUser", "postgres"), "")) {
+            c.createStatement().execute("DROP SCHEMA IF EXISTS hub_bench CASCADE");
+        }
+
+        Map<String, Object> props = new HashMap<>();
+        props.put("server.port", "0");
+        props.put("spring.datasource.url", jdbcUrl + "?currentSchema=hub_bench");
+        props.put("spring.datasource.username", System.getProperty("bench.dbUser", "postgres"));
+        props.put("spring.flyway.schemas", "hub_bench");
+        props.put("spring.flyway.default-schema", "hub_bench");
+        props.put("hub.kafka.brokers", brokers);
+        props.put("hub.s3.endpoint", s3Server.endpoint());
+        props.put("hub.s3.access-key", S3Server.ACCESS_KEY);
+        props.put("hub.s3.secret-key", S3Server.SECRET_KEY);
+        props.put("hub.s3.bucket", "hub-bench");
+        props.put("hub.s3.create-bucket", "true");
+        props.put("hub.peers.llm", "http://127.0.0.1:" + llm.getAddress().getPort() + "/v1");
+        props.put("hub.summaries.consumer.consumers-count", "1");
+        props.put("hub.summaries.outbox.poll-interval-ms", "200");
+        props.put("hub.console.login-enabled", "false");
+        props.put("logging.level.root", "WARN");
+        props.put("logging.structured.format.console", "");
+        // as command-line arguments: they win over application.yaml's environment-variable defaults
+        String[] arguments = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        ConfigurableApplicationContext hub = new SpringApplication(HubApplication.class).run(arguments);
+        try {
+            CamelContext camel = hub.getBean(CamelContext.class);
+            JdbcTemplate jdbc = hub.getBean(JdbcTemplate.class);
+            S3Client s3 = hub.getBean(S3Client.class);
+            SummariesSettings settings = hub.getBean(SummariesSettings.class);
+
+            pipeline(brokers, s3, jdbc, settings, llmLatencyMs);
+            relay(camel, jdbc, brokers, relayRows, toolsCp);
+            latency.set(Long.getLong("bench.heapLlmLatencyMs", 2));
+            heap(camel, s3);
+        } finally {
+            hub.close();
+            llm.stop(0);
+            s3Server.close();
+            kafka.destroy();
+        }
+        System.exit(0);
+    }
+
+    /** (a) one video of 40 chunks through Kafka -> S3 -> LLM -> S3/DB/outbox -> Kafka, against the critical path. */
+    private static void pipeline(String brokers, S3Client s3, JdbcTemplate jdbc, SummariesSettings settings, long latencyMs)
+            throws Exception {
+        String transcript = snippets(40 * settings.chunkTokens() / 17);
+        try (KafkaProducer<String, String> producer = producer(brokers);
+             KafkaConsumer<String, String> consumer = consumer(brokers, OUT)) {
+            List<Double> ratios = new ArrayList<>();
+            long bestMs = Long.MAX_VALUE;
+            int chunks = 0;
+            int levels = 0;
+            for (int run = 0; run < 4; run++) {
+                long videoId = 7_000_000 + run;
+                String key = "transcripts/" + videoId + "/transcript.json";
+                s3.putObject(b -> b.bucket("hub-bench").key(key), RequestBody.fromString(transcript));
+                long start = System.nanoTime();
+                producer.send(new ProducerRecord<>(IN, String.valueOf(videoId), "{\"id\":\"" + UUID.randomUUID()
+                        + "\",\"videoId\":" + videoId + ",\"transcriptFileKey\":\"" + key + "\"}")).get();
+                awaitKey(consumer, String.valueOf(videoId), Duration.ofSeconds(60));
+                long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+                Map<String, Object> info = jdbc.queryForMap("SELECT (model_info->>'chunkCount')::int AS chunks, "
+                        + "(model_info->>'reduceLevels')::int AS levels FROM video_summaries WHERE video_id = ?", videoId);
+                chunks = (Integer) info.get("chunks");
+                levels = (Integer) info.get("levels");
+                long waves = (chunks + settings.mapConcurrency() - 1) / settings.mapConcurrency();
+                long ideal = (waves + levels) * latencyMs;
+                if (run > 0) { // the first run warms the JIT up
+                    ratios.add((double) elapsedMs / ideal);
+                    bestMs = Math.min(bestMs, elapsedMs);
+                }
+            }
+            ratios.sort(Double::compare);
+            long waves = (chunks + settings.mapConcurrency() - 1) / settings.mapConcurrency();
+            System.out.println("pipeline_llm_latency: " + latencyMs + " ms");
+            System.out.println("pipeline_chunks: " + chunks + " chunks");
+            System.out.println("pipeline_map_waves: " + waves + " waves");
+            System.out.println("pipeline_reduce_levels: " + levels + " levels");
+            System.out.println("pipeline_ideal_critical_path: " + (waves + levels) * latencyMs + " ms");
+            System.out.println("pipeline_end_to_end_best: " + bestMs + " ms");
+            System.out.printf("pipeline_ratio_median: %.3f ratio (target <= 1.10)%n", ratios.get(ratios.size() / 2));
+        }
+    }
+
+    /** (b) outbox rows/s, PostgreSQL to Kafka, against ProducerPerformance on the same broker. */
+    private static void relay(CamelContext camel, JdbcTemplate jdbc, String brokers, int rows, String toolsCp) throws Exception {
+        camel.getRouteController().stopRoute("summariesOutboxPoll");
+        jdbc.execute("TRUNCATE outbox_events");
+        List<Object[]> batch = new ArrayList<>();
+        String text = "x".repeat(200);
+        for (int i = 0; i < rows; i++) {
+            String id = UUID.randomUUID().toString();
+            batch.add(new Object[] {id, "{\"id\":\"" + id + "\",\"videoId\":" + (i % 1000 + 1)
+                    + ",\"summaryFileKey\":\"summaries/1/summary.json\",\"summaryText\":\"" + text + "\",\"ts\":\"2026-01-01T00:00:00Z\"}"});
+        }
+        jdbc.batchUpdate("INSERT INTO outbox_events (id, topic, payload, service) VALUES (?::uuid, 'video.summarized', ?::jsonb, 'bench')", batch);
+        ProducerTemplate template = camel.createProducerTemplate();
+        long start = System.nanoTime();
+        while (jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM outbox_events WHERE NOT published)", Boolean.class)) {
+            template.sendBody("direct:summaries-outbox-relay", null);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double relayRate = rows / seconds;
+        System.out.printf("relay_rows: %d rows%n", rows);
+        System.out.printf("relay_throughput: %.0f rows/s%n", relayRate);
+        camel.getRouteController().startRoute("summariesOutboxPoll");
+        if (toolsCp == null || toolsCp.isBlank()) {
+            System.out.println("relay_baseline: skipped (BENCH_TOOLS_CP not set)");
+            return;
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process perf = new ProcessBuilder(java, "-Xmx512m", "-cp", toolsCp, "org.apache.kafka.tools.ProducerPerformance",
+                "--topic", "bench.baseline", "--num-records", String.valueOf(Math.max(rows, 200_000)), "--record-size", "300",
+                "--throughput", "-1", "--producer-props", "bootstrap.servers=" + brokers, "acks=all", "enable.idempotence=true")
+                .redirectErrorStream(true).start();
+        String last = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(perf.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.contains("records/sec")) {
+                    last = line;
+                }
+            }
+        }
+        perf.waitFor();
+        double baseline = last == null ? 0 : Double.parseDouble(last.replaceAll(".*records sent, ([0-9.]+) records/sec.*", "$1"));
+        System.out.printf("relay_baseline_producer_performance: %.0f records/s%n", baseline);
+        System.out.printf("relay_ratio: %.3f ratio (target >= 0.5)%n", baseline == 0 ? 0 : relayRate / baseline);
+    }
+
+    /** (c) 20 transcripts of 10 MB each through the pipeline at once; peak heap sampled every 20 ms. */
+    private static void heap(CamelContext camel, S3Client s3) throws Exception {
+        Path file = Files.createTempFile("bench-transcript", ".json");
+        try {
+            try (var out = Files.newBufferedWriter(file)) {
+                out.write('[');
+                long written = 0;
+                for (int i = 0; written < 10L * 1024 * 1024; i++) {
+                    String snippet = (i == 0 ? "" : ",") + "{\"text\":\"Sentence " + i + " explains how messages flow through the "
+                            + "integration hub, with retries, idempotency and an outbox.\",\"start\":" + i * 3 + ",\"duration\":2.5}";
+                    out.write(snippet);
+                    written += snippet.length();
+                }
+                out.write(']');
+            }
+            List<String> keys = new ArrayList<>();
+            for (int v = 0; v < 20; v++) {
+                String key = "transcripts/heap/" + v + ".json";
+                s3.putObject(b -> b.bucket("hub-bench").key(key), RequestBody.fromFile(file));
+                keys.add(key);
+            }
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            System.gc();
+            long before = memory.getHeapMemoryUsage().getUsed();
+            AtomicLong peak = new AtomicLong(before);
+            ExecutorService sampler = Executors.newSingleThreadExecutor();
+            Future<?> sampling = sampler.submit(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            ExecutorService videos = Executors.newFixedThreadPool(20);
+            ProducerTemplate template = camel.createProducerTemplate();
+            long start = System.nanoTime();
+            List<Future<?>> runs = new ArrayList<>();
+            for (int v = 0; v < 20; v++) {
+                long videoId = 8_000_000 + v;
+                String key = keys.get(v);
+                runs.add(videos.submit(() -> {
+                    var exchange = new DefaultExchange(camel);
+                    exchange.setProperty("videoId", videoId);
+                    exchange.setProperty("transcriptKey", key);
+                    var result = template.send("direct:summaries-summarize", exchange);
+                    if (result.getException() != null) {
+                        throw result.getException();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            sampling.cancel(true);
+            sampler.shutdownNow();
+            videos.shutdownNow();
+            long maxHeap = memory.getHeapMemoryUsage().getMax();
+            System.out.printf("heap_transcripts: 20 x %d MB%n", Files.size(file) / (1024 * 1024));
+            System.out.printf("heap_run_time: %.1f s%n", seconds);
+            System.out.printf("heap_before: %d MB%n", before / (1024 * 1024));
+            System.out.printf("heap_peak_used: %d MB (target <= 256, whole JVM incl. the in-JVM Kafka broker; -Xmx %d MB)%n",
+                    peak.get() / (1024 * 1024), maxHeap / (1024 * 1024));
+            System.out.printf("heap_peak_increase: %d MB%n", (peak.get() - before) / (1024 * 1024));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static HttpServer llmStub(AtomicLong latencyMs) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+        String body = "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"model\":\"bench\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"role\":\"assistant\",\"content\":\"A fixed summary of this part of the video, about thirty "
+                + "tokens long, the same every time so the benchmark is deterministic.\"},\"finish_reason\":\"stop\"}]}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        server.createContext("/v1/chat/completions", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            try {
+                Thread.sleep(latencyMs.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        server.setExecutor(Executors.newFixedThreadPool(64));
+        server.start();
+        return server;
+    }
+
+    private static String snippets(int n) {
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"text\":\"Sentence ").append(i)
+                    .append(" explains how messages flow through the hub.\",\"start\":").append(i * 3).append(",\"duration\":2.5}");
+        }
+        return json.append(']').toString();
+    }
+
+    private static KafkaProducer<String, String> producer(String brokers) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new StringSerializer());
+    }
+
+    private static KafkaConsumer<String, String> consumer(String brokers, String topic) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(), ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    private static void awaitKey(KafkaConsumer<String, String> consumer, String key, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(5))) {
+                if (key.equals(record.key())) {
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("no video.summarized record for " + key + " within " + timeout);
+    }
+}
