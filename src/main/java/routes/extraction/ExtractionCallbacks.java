@@ -109,9 +109,7 @@ public final class ExtractionCallbacks {
     }
 
     /** The broker did not take the event (down, blocked, nack or no confirm in time): the caller retries later. */
-    public void brokerUnavailable(Exchange exchange) {
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        exchange.setProperty("extractionBrokerFailure", cause == null ? "circuit open or timeout" : cause.toString());
+    public void brokerUnavailable() {
         throw new HttpProblem(503, "broker_unavailable", null,
                 "the event could not be handed to the message broker; nothing was recorded, retry later",
                 settings.retryAfterSeconds());
