@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.core.AnonymousQueue;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Message;
@@ -268,7 +267,8 @@ class ExtractionIT {
     }
 
     private Queue probeQueue() {
-        Queue probe = new AnonymousQueue();
+        // not exclusive: it must outlive a connection the broker's alarm may make the hub re-open
+        Queue probe = new Queue("extraction.it-probe." + UUID.randomUUID(), false, false, false);
         resources.amqpAdmin().declareQueue(probe);
         Binding binding = BindingBuilder.bind(probe).to(new TopicExchange(EXCHANGE)).with(ROUTING_KEY);
         resources.amqpAdmin().declareBinding(binding);

@@ -135,6 +135,8 @@ class ExtractionRoutesTest {
         broker.assertIsSatisfied();
 
         Exchange published = broker.getReceivedExchanges().get(0);
+        // fire-and-confirm, not request-reply over RabbitMQ
+        assertThat(published.getPattern()).isEqualTo(org.apache.camel.ExchangePattern.InOnly);
         JsonNode event = json.readTree(published.getMessage().getBody(byte[].class));
         assertThat(event.path("contentId").asText()).isEqualTo("content-1");
         assertThat(event.path("eventId").asText()).isEqualTo(body.path("eventId").asText()).isNotBlank();
