@@ -69,6 +69,9 @@ class ExtractionIT {
     @Autowired
     ObjectMapper json;
 
+    @Autowired
+    org.apache.camel.ProducerTemplate producer;
+
     @BeforeEach
     void clean() {
         for (StubMapping stub : new ArrayList<>(wireMock.getStubMappings())) {
@@ -241,6 +244,15 @@ class ExtractionIT {
         } finally {
             resources.amqpAdmin().deleteQueue(probe.getName());
         }
+    }
+
+    @Test
+    void theCleanupDeletesKeysOlderThanTheRetention() {
+        resources.jdbc().update("INSERT INTO extraction_idempotency (scope, message_key, claimed_at, confirmed) "
+                + "VALUES ('event', 'old-key', now() - interval '8 days', TRUE), ('event', 'fresh-key', now(), TRUE)");
+        producer.sendBody("direct:extraction-idempotency-cleanup", null);
+        assertThat(resources.jdbc().queryForList("SELECT message_key FROM extraction_idempotency", String.class))
+                .containsExactly("fresh-key");
     }
 
     // ---------------------------------------------------------------- helpers
