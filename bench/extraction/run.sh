@@ -5,7 +5,9 @@
 # per producer, persistent ~110 B messages to a durable queue). Prints the ratio (target >= 0.5).
 #
 #   bench/run extraction            (under the build lock: flock /work/wt/build.lock bench/run extraction)
-# Environment: BENCH_CONNECTIONS (16), BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (5), RABBITMQ_URL (local guest).
+# Environment: BENCH_CONNECTIONS (16), BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (5), RABBITMQ_URL (local guest),
+# BENCH_HUB_TASK_THREADS (8 = Boot's default: platform-http runs every request on Spring's task executor),
+# BENCH_PROFILE=1 (thread dumps of the hub under load in bench/target/extraction).
 # Needs wrk (Debian package `wrk`: apt-get install -y wrk), RabbitMQ, PostgreSQL and Redis on 127.0.0.1.
 set -euo pipefail
 source "$(dirname "$0")/../lib/tools.sh"
@@ -54,6 +56,7 @@ EXTRACTION_DLQ=bench.extraction.completed.dlq \
 EXTRACTION_RATE_LIMIT_PER_SECOND=1000000 EXTRACTION_RATE_LIMIT_BURST=1000000 \
 POSTGRES_URL_PARAMS='?currentSchema=hub_bench_extraction' SPRING_FLYWAY_SCHEMAS=hub_bench_extraction \
 RABBITMQ_URL="$AMQP_URL" \
+SPRING_TASK_EXECUTION_POOL_CORE_SIZE="${BENCH_HUB_TASK_THREADS:-8}" \
   java -Xmx512m -XX:+UseSerialGC -cp "$HUB_TEST_CP" routes.HubApplication >"$HUB_LOG" 2>&1 &
 HUB_PID=$!
 
@@ -82,7 +85,13 @@ status="$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/j
 [ "$status" = "200" ] || { echo "callback smoke test answered $status, see $HUB_LOG" >&2; exit 1; }
 
 wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$WORK/callback.lua" "$URL" >/dev/null
-wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_RUN}s" --latency -s "$WORK/callback.lua" "$URL" >"$WORK/wrk.txt"
+wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_RUN}s" --latency -s "$WORK/callback.lua" "$URL" >"$WORK/wrk.txt" &
+WRK_PID=$!
+if [ "${BENCH_PROFILE:-0}" = "1" ]; then
+  # thread dumps of the hub under load, to see where a callback waits
+  for i in 1 2 3; do sleep 4; jstack "$HUB_PID" >"$WORK/hub-threads-$i.txt" 2>&1 || true; done
+fi
+wait "$WRK_PID"
 
 # wrk latencies come as e.g. 812.00us / 3.21ms / 1.02s: convert to ms
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
@@ -105,6 +114,7 @@ PERF_RATE="$(grep -Eo 'sending rate avg: [0-9]+' "$WORK/perftest.txt" | awk '{pr
 PERF_DURABLE="$(rabbitmqctl -q list_queues --no-table-headers name durable 2>/dev/null | awk '$1 == "bench.extraction.perftest" {print $2}')"
 
 echo "callback_connections: $CONNECTIONS"
+echo "hub_http_task_threads: ${BENCH_HUB_TASK_THREADS:-8} (spring.task.execution.pool.core-size; Boot's default is 8)"
 echo "callback_duration: $SECONDS_RUN s"
 echo "callbacks_per_second: $RPS req/s"
 echo "callback_latency_p50: $P50 ms"
