@@ -1,11 +1,5 @@
 package routes.extraction;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
@@ -47,20 +41,13 @@ public class ExtractionConfiguration {
     }
 
     /**
-     * Runs the callback's publish under the circuit breaker's timeout ({@code timeoutExecutorService} in the YAML).
-     * Without it resilience4j starts a new thread per call on a 2-core machine (the common pool is too small);
-     * bounded, so a broker that stops answering cannot pile up work: a full queue answers 503 at once.
+     * The pool the callback's publish runs on under the circuit breaker's timeout ({@code timeoutExecutorService:
+     * extractionPublishExecutor} in the YAML); bound in Camel's registry only, because an Executor bean would
+     * replace Spring Boot's applicationTaskExecutor.
      */
-    @Bean(destroyMethod = "shutdown")
-    ExecutorService extractionPublishExecutor(ExtractionSettings settings) {
-        int threads = settings.callback().publishThreads();
-        AtomicInteger count = new AtomicInteger();
-        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(threads * 4),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "extraction-publish-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                }, new ThreadPoolExecutor.AbortPolicy());
+    @Bean
+    PublishPool extractionPublishPool(ExtractionSettings settings) {
+        return new PublishPool(settings.callback().publishThreads());
     }
 
     @Bean
