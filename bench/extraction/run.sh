@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Extraction callback benchmark (issue 5): callbacks/s and latency of POST /extraction/internal/completed on a
+# running hub (each 200 = an event confirmed by RabbitMQ), driven by wrk with keep-alive, against RabbitMQ
+# PerfTest's publish-with-confirms rate on the same broker with the same concurrency (one outstanding confirm
+# per producer, persistent ~110 B messages to a durable queue). Prints the ratio (target >= 0.5).
+#
+#   bench/run extraction            (under the build lock: flock /work/wt/build.lock bench/run extraction)
+# Environment: BENCH_CONNECTIONS (16), BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (5), RABBITMQ_URL (local guest),
+# BENCH_HUB_TASK_THREADS (8 = Boot's default: platform-http runs every request on Spring's task executor),
+# BENCH_PROFILE=1 (thread dumps of the hub under load in bench/target/extraction).
+# Needs wrk (Debian package `wrk`: apt-get install -y wrk), RabbitMQ, PostgreSQL and Redis on 127.0.0.1.
+set -euo pipefail
+source "$(dirname "$0")/../lib/tools.sh"
+
+CONNECTIONS="${BENCH_CONNECTIONS:-16}"
+SECONDS_RUN="${BENCH_SECONDS:-20}"
+WARMUP="${BENCH_WARMUP_SECONDS:-5}"
+AMQP_URL="${RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672/}"
+PERFTEST_URL="${AMQP_URL%/}/%2F"
+SECRET="bench-secret-$$"
+CONSOLE_PASSWORD="bench-console-$$"
+WORK="$BENCH_ROOT/target/extraction"
+mkdir -p "$WORK"
+
+command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 2; }
+
+bench_tools_classpath
+hub_test_classpath
+
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+HUB_LOG="$WORK/hub.log"
+HUB_PID=""
+
+cleanup() {
+  if [ -n "$HUB_PID" ] && kill -0 "$HUB_PID" 2>/dev/null; then
+    kill "$HUB_PID" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$HUB_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$HUB_PID" 2>/dev/null || true
+  fi
+  for q in bench.extraction.completed bench.extraction.completed.dlq bench.extraction.perftest; do
+    rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
+  done
+}
+trap cleanup EXIT
+
+# a fresh schema of its own (other benchmarks keep theirs)
+psql -q -h 127.0.0.1 -U "${POSTGRES_USER:-postgres}" -d "${POSTGRES_DB:-test}" \
+  -c 'DROP SCHEMA IF EXISTS hub_bench_extraction CASCADE' >/dev/null 2>&1 || true
+
+# The hub on 127.0.0.1 from the test classpath, on its own exchange/queues and PostgreSQL schema, with the rate
+# limit out of the way (one load generator = one caller address).
+SERVER_PORT="$PORT" SERVER_ADDRESS=127.0.0.1 \
+INTERNAL_API_SECRET="$SECRET" HAWTIO_USER=bench HAWTIO_PASSWORD="$CONSOLE_PASSWORD" \
+EXTRACTION_EXCHANGE=bench.extraction.events EXTRACTION_QUEUE=bench.extraction.completed \
+EXTRACTION_DLQ=bench.extraction.completed.dlq \
+EXTRACTION_RATE_LIMIT_PER_SECOND=1000000 EXTRACTION_RATE_LIMIT_BURST=1000000 \
+POSTGRES_URL_PARAMS='?currentSchema=hub_bench_extraction' SPRING_FLYWAY_SCHEMAS=hub_bench_extraction \
+RABBITMQ_URL="$AMQP_URL" \
+SPRING_TASK_EXECUTION_POOL_CORE_SIZE="${BENCH_HUB_TASK_THREADS:-8}" \
+  java -Xmx512m -XX:+UseSerialGC -cp "$HUB_TEST_CP" routes.HubApplication >"$HUB_LOG" 2>&1 &
+HUB_PID=$!
+
+for _ in $(seq 1 120); do
+  if curl -sf -o /dev/null "http://127.0.0.1:$PORT/actuator/health/liveness"; then break; fi
+  kill -0 "$HUB_PID" 2>/dev/null || { echo "hub exited during start-up, see $HUB_LOG" >&2; exit 1; }
+  sleep 0.5
+done
+curl -sf -o /dev/null "http://127.0.0.1:$PORT/actuator/health/liveness" || { echo "hub not up, see $HUB_LOG" >&2; exit 1; }
+
+# Only the callback is measured: stop the consumer (Jolokia, the console login) so it does not compete for the CPU.
+curl -sf -u "bench:$CONSOLE_PASSWORD" -H 'Content-Type: application/json' \
+  -d '{"type":"exec","mbean":"org.apache.camel:context=integration-hub,type=routes,name=\"extractionCompletedConsumer\"","operation":"stop()"}' \
+  "http://127.0.0.1:$PORT/actuator/jolokia" >/dev/null || echo "note: consumer route not stopped (Jolokia refused); it runs during the benchmark"
+
+cat >"$WORK/callback.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Internal-Secret"] = "$SECRET"
+wrk.body = '{"contentId": "bench-content-0001"}'
+LUA
+
+URL="http://127.0.0.1:$PORT/extraction/internal/completed"
+status="$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -H "X-Internal-Secret: $SECRET" \
+  -d '{"contentId":"bench-smoke"}' "$URL")"
+[ "$status" = "200" ] || { echo "callback smoke test answered $status, see $HUB_LOG" >&2; exit 1; }
+
+wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$WORK/callback.lua" "$URL" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_RUN}s" --latency -s "$WORK/callback.lua" "$URL" >"$WORK/wrk.txt" &
+WRK_PID=$!
+if [ "${BENCH_PROFILE:-0}" = "1" ]; then
+  # thread dumps of the hub under load, to see where a callback waits
+  for i in 1 2 3; do sleep 4; jstack "$HUB_PID" >"$WORK/hub-threads-$i.txt" 2>&1 || true; done
+fi
+wait "$WRK_PID"
+
+# wrk latencies come as e.g. 812.00us / 3.21ms / 1.02s: convert to ms
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
+RPS="$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk.txt")"
+P50="$(to_ms "$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")")"
+P99="$(to_ms "$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")")"
+NON2XX="$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$WORK/wrk.txt")"
+ERRORS="$(awk '/Socket errors:/ {print $0}' "$WORK/wrk.txt")"
+HUB_RSS="$(rss_kb "$HUB_PID")"
+
+# Stop the hub before the broker baseline, so the baseline has the machine to itself as the hub had.
+kill "$HUB_PID" 2>/dev/null || true
+for _ in $(seq 1 40); do kill -0 "$HUB_PID" 2>/dev/null || break; sleep 0.5; done
+
+java -cp "$BENCH_TOOLS_CP" com.rabbitmq.perf.PerfTest -h "$PERFTEST_URL" \
+  -x "$CONNECTIONS" -y 0 -c 1 -s 110 -f persistent -z "$SECONDS_RUN" \
+  -e bench.extraction.perftest -t topic -k extraction.completed -u bench.extraction.perftest -ad false \
+  >"$WORK/perftest.txt" 2>&1 || true
+PERF_RATE="$(grep -Eo 'sending rate avg: [0-9]+' "$WORK/perftest.txt" | awk '{print $4}' | tail -1)"
+PERF_DURABLE="$(rabbitmqctl -q list_queues --no-table-headers name durable 2>/dev/null | awk '$1 == "bench.extraction.perftest" {print $2}')"
+
+echo "callback_connections: $CONNECTIONS"
+echo "hub_http_task_threads: ${BENCH_HUB_TASK_THREADS:-8} (spring.task.execution.pool.core-size; Boot's default is 8)"
+echo "callback_duration: $SECONDS_RUN s"
+echo "callbacks_per_second: $RPS req/s"
+echo "callback_latency_p50: $P50 ms"
+echo "callback_latency_p99: $P99 ms"
+echo "callback_non_2xx: ${NON2XX:-0} responses"
+[ -n "$ERRORS" ] && echo "callback_socket_errors: $ERRORS"
+echo "hub_rss: $((HUB_RSS / 1024)) MB"
+echo "perftest_confirmed_publish_rate: ${PERF_RATE:-0} msg/s (producers $CONNECTIONS, 1 unconfirmed each, persistent, durable queue: ${PERF_DURABLE:-?})"
+if [ -n "${PERF_RATE:-}" ] && [ "${PERF_RATE}" -gt 0 ]; then
+  awk -v a="$RPS" -v b="$PERF_RATE" 'BEGIN { printf "ratio_callbacks_to_perftest: %.2f (target >= 0.5)\n", a / b }'
+fi

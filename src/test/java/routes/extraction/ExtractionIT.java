@@ -1,0 +1,329 @@
+package routes.extraction;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+
+import routes.support.HubIntegrationTest;
+import routes.support.HubResources;
+import routes.support.TestInfrastructure;
+
+/** The extraction flow against the real RabbitMQ and PostgreSQL, with WireMock as the webhook. */
+@HubIntegrationTest
+class ExtractionIT {
+
+    private static final String EXCHANGE = "extraction.events";
+    private static final String ROUTING_KEY = "extraction.completed";
+    private static final String QUEUE = "extraction.completed";
+    private static final String DLQ = "extraction.completed.dlq";
+    private static final String WEBHOOK = "/api/extraction/internal/baseline";
+    private static final String SECRET = "it-secret";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final WireMockServer wireMock = TestInfrastructure.wireMock();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    HubResources resources;
+
+    @Autowired
+    RabbitTemplate rabbit;
+
+    @Autowired
+    ObjectMapper json;
+
+    @Autowired
+    org.apache.camel.ProducerTemplate producer;
+
+    @BeforeEach
+    void clean() {
+        for (StubMapping stub : new ArrayList<>(wireMock.getStubMappings())) {
+            if (stub.getRequest().getUrl() != null && stub.getRequest().getUrl().startsWith("/api/extraction")) {
+                wireMock.removeStubMapping(stub);
+            }
+        }
+        resources.purgeQueues(QUEUE, DLQ);
+        resources.truncate("extraction_idempotency");
+    }
+
+    @Test
+    void theTopologyIsDurable() throws Exception {
+        String queues = rabbitmqctl("list_queues", "-q", "--no-table-headers", "name", "durable", "arguments");
+        assertThat(queues).containsPattern("(?m)^extraction\\.completed\\s+true\\s+.*x-dead-letter-routing-key.*extraction\\.completed\\.dlq");
+        assertThat(queues).containsPattern("(?m)^extraction\\.completed\\.dlq\\s+true");
+        String exchanges = rabbitmqctl("list_exchanges", "-q", "--no-table-headers", "name", "type", "durable");
+        assertThat(exchanges).containsPattern("(?m)^extraction\\.events\\s+topic\\s+true");
+    }
+
+    @Test
+    void aCallbackPublishesAConfirmedPersistentEventOnTheExchange() throws Exception {
+        stubWebhook(200);
+        String contentId = "it-" + UUID.randomUUID();
+        Queue probe = probeQueue();
+        try {
+            HttpResponse<String> answer = callback(SECRET, "{\"contentId\": \"" + contentId + "\", \"ignored\": true}");
+            assertThat(answer.statusCode()).isEqualTo(200);
+            JsonNode body = json.readTree(answer.body());
+            assertThat(body.path("success").asBoolean()).isTrue();
+            String eventId = body.path("eventId").asText();
+
+            Message event = rabbit.receive(probe.getName(), 5000);
+            assertThat(event).as("event on %s", EXCHANGE).isNotNull();
+            JsonNode payload = json.readTree(event.getBody());
+            assertThat(payload.path("contentId").asText()).isEqualTo(contentId);
+            assertThat(payload.path("eventId").asText()).isEqualTo(eventId);
+            assertThat(payload.path("occurredAt").asText()).isNotBlank();
+            assertThat(payload.has("ignored")).isFalse();
+            MessageProperties properties = event.getMessageProperties();
+            assertThat(properties.getMessageId()).isEqualTo(eventId);
+            assertThat(properties.getContentType()).isEqualTo("application/json");
+            assertThat(properties.getReceivedDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
+            assertThat(properties.getReceivedExchange()).isEqualTo(EXCHANGE);
+            assertThat(properties.getReceivedRoutingKey()).isEqualTo(ROUTING_KEY);
+            assertThat(properties.getHeaders().keySet()).noneMatch(k -> k.equalsIgnoreCase("X-Internal-Secret"));
+            assertThat(properties.getHeaders()).isEmpty();
+        } finally {
+            resources.amqpAdmin().deleteQueue(probe.getName());
+        }
+    }
+
+    @Test
+    void refusalsOverRealHttp() throws Exception {
+        assertThat(callback("wrong", "{\"contentId\": \"x\"}").statusCode()).isEqualTo(401);
+        assertThat(callback(null, "{\"contentId\": \"x\"}").statusCode()).isEqualTo(401);
+        // a 1 MB chunked body is cut off at the limit and answered 413
+        byte[] big = ("{\"contentId\": \"x\", \"pad\": \"" + "x".repeat(1_000_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(callbackUri()).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").header("X-Internal-Secret", SECRET)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build();
+        HttpResponse<String> tooLarge = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(json.readTree(tooLarge.body()).path("field").asText()).isEqualTo("body");
+        HttpResponse<String> invalid = callback(SECRET, "{\"contentId\": \"no spaces allowed\"}");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(invalid.body()).path("field").asText()).isEqualTo("contentId");
+    }
+
+    @Test
+    void theConsumerDeliversToTheWebhookAndDuplicatesOnlyOnce() throws Exception {
+        stubWebhook(200);
+        String contentId = "it-" + UUID.randomUUID();
+        HttpResponse<String> answer = callback(SECRET, "{\"contentId\": \"" + contentId + "\"}");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        String eventId = json.readTree(answer.body()).path("eventId").asText();
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> webhookCalls(contentId) == 1);
+        var call = wireMock.findAll(postRequestedFor(urlEqualTo(WEBHOOK)).withRequestBody(containing(contentId))).get(0);
+        assertThat(call.getHeader("Idempotency-Key")).isEqualTo(eventId);
+        assertThat(call.getHeader("X-Internal-Secret")).isEqualTo(SECRET);
+        assertThat(json.readTree(call.getBodyAsString()).path("eventId").asText()).isEqualTo(eventId);
+
+        // the same event again (a redelivery), and a second event for the same content: neither reaches the webhook
+        publish("{\"contentId\":\"" + contentId + "\",\"eventId\":\"" + eventId + "\",\"occurredAt\":\"2026-01-01T00:00:00Z\"}", eventId);
+        String secondId = UUID.randomUUID().toString();
+        publish("{\"contentId\":\"" + contentId + "\",\"eventId\":\"" + secondId + "\",\"occurredAt\":\"2026-01-01T00:00:01Z\"}", secondId);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> queueDepth(QUEUE) == 0 && confirmedKey("event", secondId));
+        await().during(1, TimeUnit.SECONDS).atMost(2, TimeUnit.SECONDS).until(() -> webhookCalls(contentId) == 1);
+        assertThat(queueDepth(DLQ)).isZero();
+    }
+
+    @Test
+    void aWebhook500IsRetriedUntilItAnswers200() throws Exception {
+        wireMock.stubFor(post(urlEqualTo(WEBHOOK)).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(500)).willSetStateTo("recovered"));
+        wireMock.stubFor(post(urlEqualTo(WEBHOOK)).inScenario("flaky").whenScenarioStateIs("recovered")
+                .willReturn(aResponse().withStatus(200).withBody("{}")));
+        wireMock.resetScenarios();
+        String contentId = "it-" + UUID.randomUUID();
+        String eventId = UUID.randomUUID().toString();
+        publish("{\"contentId\":\"" + contentId + "\",\"eventId\":\"" + eventId + "\"}", eventId);
+
+        await().atMost(15, TimeUnit.SECONDS).until(() -> webhookCalls(contentId) == 2 && confirmedKey("event", eventId));
+        assertThat(queueDepth(DLQ)).isZero();
+    }
+
+    @Test
+    void aWebhook400GoesToTheDeadLetterQueueAtOnceWithTheReason() throws Exception {
+        stubWebhook(400);
+        String contentId = "it-" + UUID.randomUUID();
+        String eventId = UUID.randomUUID().toString();
+        String original = "{\"contentId\":\"" + contentId + "\",\"eventId\":\"" + eventId + "\"}";
+        publish(original, eventId);
+
+        Message dead = awaitMessage(DLQ, 15);
+        assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).isEqualTo(original);
+        MessageProperties properties = dead.getMessageProperties();
+        assertThat(properties.getMessageId()).isEqualTo(eventId);
+        assertThat((String) properties.getHeader("x-dead-letter-reason")).isEqualTo("webhook rejected the event with HTTP 400");
+        assertThat(properties.<Object>getHeader("x-dead-letter-webhook-status").toString()).isEqualTo("400");
+        assertThat((String) properties.getHeader("x-dead-letter-flow")).isEqualTo("extraction");
+        assertThat((String) properties.getHeader("x-original-routing-key")).isEqualTo(ROUTING_KEY);
+        assertThat(webhookCalls(contentId)).isEqualTo(1);
+        // dead-lettering released the keys: a replay is not mistaken for a duplicate
+        assertThat(confirmedKey("event", eventId)).isFalse();
+    }
+
+    @Test
+    void whileTheBrokerRefusesPublishesTheCallerGets503AndNothingIsAcknowledgedThatTheBrokerDidNotTake() throws Exception {
+        stubWebhook(200);
+        String contentId = "it-" + UUID.randomUUID();
+        Queue probe = probeQueue();
+        HttpResponse<String> refused;
+        long started;
+        try {
+            rabbitmqctl("set_vm_memory_high_watermark", "0");
+            await().atMost(15, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
+                    .until(() -> rabbitmqctl("-q", "eval", "rabbit_alarm:get_alarms().").contains("memory"));
+            started = System.nanoTime();
+            refused = callback(SECRET, "{\"contentId\": \"" + contentId + "\"}");
+        } finally {
+            rabbitmqctl("set_vm_memory_high_watermark", "0.4");
+        }
+        try {
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(6));
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(refused.body()).doesNotContain("success");
+
+            await().atMost(15, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
+                    .until(() -> !rabbitmqctl("-q", "eval", "rabbit_alarm:get_alarms().").contains("memory"));
+            // the worker retries: accepted once the broker takes publishes again
+            HttpResponse<String> accepted = await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
+                    .until(() -> callback(SECRET, "{\"contentId\": \"" + contentId + "\"}"), r -> r.statusCode() == 200);
+            String acceptedId = json.readTree(accepted.body()).path("eventId").asText();
+
+            // what the 200 acknowledged is on the broker; the refused publish may have arrived late (at least once),
+            // and the consumer's contentId window turns both into one webhook call
+            List<String> seen = new ArrayList<>();
+            Message message;
+            while ((message = rabbit.receive(probe.getName(), 2000)) != null) {
+                JsonNode event = json.readTree(message.getBody());
+                assertThat(event.path("contentId").asText()).isEqualTo(contentId);
+                seen.add(event.path("eventId").asText());
+            }
+            assertThat(seen).contains(acceptedId).hasSizeLessThanOrEqualTo(2);
+            await().atMost(15, TimeUnit.SECONDS).until(() -> webhookCalls(contentId) == 1);
+            await().during(1, TimeUnit.SECONDS).atMost(2, TimeUnit.SECONDS).until(() -> webhookCalls(contentId) == 1);
+        } finally {
+            resources.amqpAdmin().deleteQueue(probe.getName());
+        }
+    }
+
+    @Test
+    void theCleanupDeletesKeysOlderThanTheRetention() {
+        resources.jdbc().update("INSERT INTO extraction_idempotency (scope, message_key, claimed_at, confirmed) "
+                + "VALUES ('event', 'old-key', now() - interval '8 days', TRUE), ('event', 'fresh-key', now(), TRUE)");
+        producer.sendBody("direct:extraction-idempotency-cleanup", null);
+        assertThat(resources.jdbc().queryForList("SELECT message_key FROM extraction_idempotency", String.class))
+                .containsExactly("fresh-key");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void stubWebhook(int status) {
+        wireMock.stubFor(post(urlEqualTo(WEBHOOK)).willReturn(aResponse().withStatus(status)
+                .withHeader("Content-Type", "application/json").withBody("{}")));
+    }
+
+    private int webhookCalls(String contentId) {
+        return wireMock.findAll(postRequestedFor(urlEqualTo(WEBHOOK)).withRequestBody(containing(contentId))).size();
+    }
+
+    private boolean confirmedKey(String scope, String key) {
+        Integer rows = resources.jdbc().queryForObject(
+                "SELECT count(*) FROM extraction_idempotency WHERE scope = ? AND message_key = ? AND confirmed",
+                Integer.class, scope, key);
+        return rows != null && rows > 0;
+    }
+
+    private int queueDepth(String queue) {
+        var info = resources.amqpAdmin().getQueueInfo(queue);
+        return info == null ? 0 : info.getMessageCount();
+    }
+
+    private Queue probeQueue() {
+        // not exclusive: it must outlive a connection the broker's alarm may make the hub re-open
+        Queue probe = new Queue("extraction.it-probe." + UUID.randomUUID(), false, false, false);
+        resources.amqpAdmin().declareQueue(probe);
+        Binding binding = BindingBuilder.bind(probe).to(new TopicExchange(EXCHANGE)).with(ROUTING_KEY);
+        resources.amqpAdmin().declareBinding(binding);
+        return probe;
+    }
+
+    private void publish(String body, String messageId) {
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType("application/json");
+        properties.setMessageId(messageId);
+        properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        rabbit.send(EXCHANGE, ROUTING_KEY, new Message(body.getBytes(StandardCharsets.UTF_8), properties));
+    }
+
+    private Message awaitMessage(String queue, int seconds) {
+        Message[] holder = new Message[1];
+        await().atMost(seconds, TimeUnit.SECONDS).until(() -> (holder[0] = rabbit.receive(queue, 500)) != null);
+        return holder[0];
+    }
+
+    private URI callbackUri() {
+        return URI.create("http://127.0.0.1:" + port + "/extraction/internal/completed");
+    }
+
+    private HttpResponse<String> callback(String secret, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(callbackUri()).timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (secret != null) {
+            request.header("X-Internal-Secret", secret);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String rabbitmqctl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("rabbitmqctl");
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " failed: " + output);
+        }
+        return output;
+    }
+}
