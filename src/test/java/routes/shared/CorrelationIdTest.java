@@ -15,7 +15,7 @@ class CorrelationIdTest {
     private final CorrelationId correlationId = new CorrelationId();
 
     @AfterEach
-    void clear() {
+    void clear() throws Exception {
         MDC.clear();
         context.close();
     }

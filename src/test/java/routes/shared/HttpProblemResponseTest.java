@@ -16,7 +16,7 @@ class HttpProblemResponseTest {
     private final HttpProblemResponse response = new HttpProblemResponse();
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         context.close();
     }
 
