@@ -1,6 +1,7 @@
 package routes.transcripts;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -118,7 +119,7 @@ class TranscriptsIT {
                 .withHeader("Idempotency-Key", equalTo(fixtures.messageId))
                 .withHeader("X-Correlation-Id", equalTo(fixtures.transcriptRequestId))
                 .withHeader("traceparent", equalTo(fixtures.activityId))
-                .withHeader("Content-Type", equalTo("application/json"))
+                .withHeader("Content-Type", containing("application/json"))
                 .withRequestBody(matchingJsonPath("$.video_url", equalTo("http://videos.example.org/talks/42.mp4")))
                 .withRequestBody(matchingJsonPath("$.user_id", equalTo(fixtures.userId)))
                 .withRequestBody(matchingJsonPath("$.correlation_id", equalTo(fixtures.transcriptRequestId)));

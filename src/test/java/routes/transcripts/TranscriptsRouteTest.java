@@ -73,9 +73,7 @@ class TranscriptsRouteTest {
 
     @BeforeEach
     void adviseAndStart() throws Exception {
-        if (camelContext.getStatus().isStarted()) {
-            MockEndpoint.resetMocks(camelContext);
-        } else {
+        if (!camelContext.getStatus().isStarted()) {
             advise();
             camelContext.start();
             for (String id : List.of("transcriptsConsume", "transcriptsApiCall", "transcriptsComplete", "transcriptsPublishProgress",
@@ -86,6 +84,11 @@ class TranscriptsRouteTest {
         }
         claimRow = row("RECEIVED", 1);
         api = call -> answer(200, "{\"success\": true, \"transcript\": \"hello world\"}");
+        resetMocks();
+    }
+
+    private void resetMocks() {
+        MockEndpoint.resetMocks(camelContext);
         apiCalls.set(0);
         apiRequests.clear();
         mock("inboxClaim").whenAnyExchangeReceived(e -> e.getMessage().setBody(claimRow));
@@ -130,9 +133,13 @@ class TranscriptsRouteTest {
             a.weaveById("transcriptsSkippedOut").replace().to("mock:skippedOut");
             a.weaveById("transcriptsSkippedLive").replace().to("mock:live");
         });
-        AdviceWith.adviceWith(camelContext, "transcriptsCallbackProgress",
-                a -> a.weaveById("transcriptsProgressLookup").replace().to("mock:callbackLookup"));
+        // the REST DSL inlines the direct: routes into the rest routes: drive them from a direct: endpoint
+        AdviceWith.adviceWith(camelContext, "transcriptsCallbackProgress", a -> {
+            a.replaceFromWith("direct:transcripts-callback-progress");
+            a.weaveById("transcriptsProgressLookup").replace().to("mock:callbackLookup");
+        });
         AdviceWith.adviceWith(camelContext, "transcriptsCallbackCompleted", a -> {
+            a.replaceFromWith("direct:transcripts-callback-completed");
             a.weaveById("transcriptsCompletedLookup").replace().to("mock:callbackLookup");
             a.weaveById("transcriptsCallbackOutcome").replace().to("mock:callbackOutcome");
         });
@@ -260,9 +267,8 @@ class TranscriptsRouteTest {
     @Test
     void retriableAnswersAreRetried_thenTheTranscriptIsPublished() throws Exception {
         for (int status : new int[] {408, 429, 500, 502, 503, 504}) {
-            MockEndpoint.resetMocks(camelContext);
-            apiCalls.set(0);
             api = call -> call == 1 ? failure(status, Map.of("Retry-After", "0")) : answer(200, "{\"success\":true,\"transcript\":\"t\"}");
+            resetMocks();
             deliver(new TranscriptFixtures().bytes("envelope-full.json"), Map.of());
             assertThat(apiCalls).as("calls for " + status).hasValue(2);
             assertThat(mock("completedOut").getReceivedExchanges()).as("completed for " + status).hasSize(1);
@@ -344,9 +350,8 @@ class TranscriptsRouteTest {
     @Test
     void clientErrorsFailAtOnce() throws Exception {
         for (int status : new int[] {400, 401, 404, 409, 422}) {
-            MockEndpoint.resetMocks(camelContext);
-            apiCalls.set(0);
             api = call -> failure(status, Map.of());
+            resetMocks();
             deliver(new TranscriptFixtures().bytes("envelope-full.json"), Map.of());
             assertThat(apiCalls).as("calls for " + status).hasValue(1);
             JsonNode done = envelope(mock("completedOut").getReceivedExchanges().get(0));
