@@ -19,8 +19,12 @@ public final class RetryAfterDelay implements Processor {
         this.maxDelayMs = maxDelayMs;
     }
 
+    /** Exchange property counting the failed calls (the retries spent = failures - 1). */
+    public static final String FAILURES = "transcriptsApiFailures";
+
     @Override
     public void process(Exchange exchange) {
+        exchange.setProperty(FAILURES, exchange.getProperty(FAILURES, 0, Integer.class) + 1);
         exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (error == null) {

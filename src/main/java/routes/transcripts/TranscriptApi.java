@@ -85,7 +85,11 @@ public final class TranscriptApi {
     public TranscriptOutcome failed(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Integer retries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        FaultInfo info = FaultInfo.of(error, retries == null ? 0 : retries);
+        if (retries == null || retries == 0) {
+            // the redelivery headers are gone once the exception is continued: count the failed calls instead
+            retries = Math.max(0, exchange.getProperty(RetryAfterDelay.FAILURES, 0, Integer.class) - 1);
+        }
+        FaultInfo info = FaultInfo.of(error, retries);
         String reason;
         if (error instanceof HttpOperationFailedException http) {
             reason = "transcript-api answered " + http.getStatusCode() + describe(http.getResponseBody());

@@ -25,8 +25,13 @@ public final class TranscriptCallbacks {
 
     private final JsonMapper json = JsonMapper.builder().build();
 
+    /** Checks the path's transcriptRequestId (400 when it is not a GUID) and makes it the correlation id. */
+    public void checkRequestId(Exchange exchange) {
+        requestId(exchange);
+    }
+
     /** The path's transcriptRequestId in lowercase D form, or 400. */
-    public String requestId(Exchange exchange) {
+    String requestId(Exchange exchange) {
         String raw = exchange.getMessage().getHeader("transcriptRequestId", String.class);
         String id = DotNetGuid.normalize(raw);
         if (id == null) {
@@ -36,9 +41,14 @@ public final class TranscriptCallbacks {
         return id;
     }
 
-    /** The body failed its JSON Schema: 400 naming the field at fault (the first error that names one). */
+    /**
+     * In the callback routes' onException: the body failed its JSON Schema. The caught exception becomes an
+     * {@link HttpProblem} 400 naming the field at fault (the first error that names one), for httpProblemResponse.
+     */
     public void invalidBody(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        HttpProblem problem = HttpProblem.badRequest("body", "the body must be a JSON object: "
+                + (error == null ? "unreadable" : error.getMessage()));
         if (error instanceof JsonValidationException invalid && invalid.getErrors() != null && !invalid.getErrors().isEmpty()) {
             ValidationMessage chosen = null;
             String chosenField = "";
@@ -49,10 +59,9 @@ public final class TranscriptCallbacks {
                     chosenField = field;
                 }
             }
-            throw HttpProblem.badRequest(chosenField.isEmpty() ? "body" : chosenField, chosen.getMessage());
+            problem = HttpProblem.badRequest(chosenField.isEmpty() ? "body" : chosenField, chosen.getMessage());
         }
-        throw HttpProblem.badRequest("body", "the body must be a JSON object: "
-                + (error == null ? "unreadable" : error.getMessage()));
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, problem);
     }
 
     private static String field(ValidationMessage message) {
