@@ -42,6 +42,11 @@ public class TranscriptsConfiguration {
     }
 
     @Bean
+    TranscriptApiHttpClient transcriptApiHttpClient() {
+        return new TranscriptApiHttpClient();
+    }
+
+    @Bean
     RetryAfterDelay transcriptApiRetryAfter(@Value("${hub.transcripts.api.max-retry-delay-ms}") long maxDelayMs) {
         return new RetryAfterDelay(maxDelayMs);
     }
