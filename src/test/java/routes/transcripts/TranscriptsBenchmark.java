@@ -73,7 +73,6 @@ public final class TranscriptsBenchmark {
                 "--server.port=0",
                 "--logging.level.root=WARN",
                 "--logging.structured.format.console=",
-                "--management.health.defaults.enabled=false",
                 "--hub.console.password=bench"};
         long rssBefore = rssKb();
         try (ConfigurableApplicationContext context = application.run(properties)) {
