@@ -1,0 +1,164 @@
+package routes.transcripts;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes the events the flow publishes as MassTransit writes them (bean {@code transcriptEvents}): the envelope
+ * with every key in MassTransit's order (null keys written out), a new messageId, the conversation carried over,
+ * {@code initiatorId} = the request's messageId, {@code correlationId} = transcriptRequestId, the hub's receive
+ * endpoint as {@code sourceAddress}, the target exchange as {@code destinationAddress}, {@code MT-Activity-Id} carried
+ * on, and the hub's {@code host} block. The Camel message is replaced: body = the envelope bytes, headers = only the
+ * AMQP properties (content type, persistent, message_id, correlation_id) and the MassTransit headers.
+ */
+public final class TranscriptEvents {
+
+    public static final String CONTENT_TYPE = "application/vnd.masstransit+json";
+    /** Exchange properties a caller sets before {@code direct:transcripts-progress}. */
+    public static final String PROGRESS_STATUS = "progressStatus";
+    public static final String PROGRESS_PERCENTAGE = "progressPercentage";
+    public static final String PROGRESS_MESSAGE = "progressMessage";
+    /** The messageId of the envelope just written (for logs and tests). */
+    public static final String PUBLISHED_ID = "transcriptsPublishedMessageId";
+
+    private final TranscriptsSettings settings;
+    private final MassTransitHost host;
+    private final BrokerAddress address;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    public TranscriptEvents(TranscriptsSettings settings, MassTransitHost host, BrokerAddress address) {
+        this.settings = settings;
+        this.host = host;
+        this.address = address;
+    }
+
+    public String sourceAddress() {
+        return address.address(settings.endpoint());
+    }
+
+    /** TranscriptProcessingProgressIntegrationEvent from properties progressStatus/progressPercentage/progressMessage. */
+    public void progress(Exchange exchange) {
+        TranscriptRequest request = exchange.getProperty(TranscriptsInbound.REQUEST, TranscriptRequest.class);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("id", UUID.randomUUID().toString());
+        payload.put("occurredOnUtc", now());
+        payload.put("transcriptRequestId", request.transcriptRequestId());
+        payload.put("status", exchange.getProperty(PROGRESS_STATUS, String.class));
+        payload.put("progressPercentage", exchange.getProperty(PROGRESS_PERCENTAGE, Integer.class));
+        payload.put("message", exchange.getProperty(PROGRESS_MESSAGE, String.class));
+        write(exchange, request, settings.exchanges().progress(),
+                List.of(settings.urn(TranscriptsSettings.PROGRESS_TYPE)), payload, request.transcriptRequestId(),
+                request.conversationId());
+    }
+
+    /** TranscriptProcessingCompletedIntegrationEvent from the {@link TranscriptOutcome} in property transcriptOutcome. */
+    public void completed(Exchange exchange) {
+        TranscriptRequest request = exchange.getProperty(TranscriptsInbound.REQUEST, TranscriptRequest.class);
+        TranscriptOutcome outcome = exchange.getProperty(TranscriptsInbound.OUTCOME, TranscriptOutcome.class);
+        String now = now();
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("id", UUID.randomUUID().toString());
+        payload.put("occurredOnUtc", now);
+        payload.put("transcriptRequestId", request.transcriptRequestId());
+        payload.put("success", outcome.success());
+        payload.put("transcriptContent", outcome.success() ? outcome.transcript() : null);
+        payload.put("errorMessage", outcome.success() ? null : outcome.error());
+        payload.put("processedAtUtc", now);
+        write(exchange, request, settings.exchanges().completed(),
+                List.of(settings.urn(TranscriptsSettings.COMPLETED_TYPE)), payload, request.transcriptRequestId(),
+                request.conversationId());
+    }
+
+    /**
+     * Fault&lt;TranscriptRequestedIntegrationEvent&gt; as MassTransit publishes it after a consumer failed for good;
+     * correlationId and conversationId copied from the failed message.
+     */
+    public void fault(Exchange exchange) {
+        TranscriptRequest request = exchange.getProperty(TranscriptsInbound.REQUEST, TranscriptRequest.class);
+        FaultInfo fault = exchange.getProperty(FaultInfo.PROPERTY, FaultInfo.class);
+        Map<String, Object> exception = new LinkedHashMap<>();
+        exception.put("exceptionType", fault.exceptionType());
+        exception.put("innerException", null);
+        exception.put("stackTrace", fault.stackTrace());
+        exception.put("message", fault.message());
+        exception.put("source", "integration-hub");
+        exception.put("data", null);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("faultId", UUID.randomUUID().toString());
+        payload.put("faultedMessageId", request.messageId());
+        payload.put("timestamp", now());
+        payload.put("exceptions", List.of(exception));
+        payload.put("host", host.asEnvelopeHost());
+        payload.put("faultMessageTypes", List.of(settings.urn(TranscriptsSettings.REQUESTED_TYPE)));
+        payload.put("message", parse(request.payloadJson()));
+        write(exchange, request, settings.exchanges().fault(), List.of(settings.faultUrn(), "urn:message:MassTransit:Fault"),
+                payload, request.envelopeCorrelationId(), request.conversationId());
+    }
+
+    private void write(Exchange exchange, TranscriptRequest request, String destination, List<String> messageTypes,
+                       Map<String, Object> payload, String correlationId, String conversationId) {
+        String messageId = UUID.randomUUID().toString();
+        Map<String, Object> headers = new LinkedHashMap<>();
+        if (request.activityId() != null) {
+            headers.put(IncomingEnvelope.ACTIVITY_ID, request.activityId());
+        }
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("messageId", messageId);
+        envelope.put("requestId", null);
+        envelope.put("correlationId", correlationId);
+        envelope.put("conversationId", conversationId);
+        envelope.put("initiatorId", request.messageId());
+        envelope.put("sourceAddress", sourceAddress());
+        envelope.put("destinationAddress", address.address(destination));
+        envelope.put("responseAddress", null);
+        envelope.put("faultAddress", null);
+        envelope.put("messageType", messageTypes);
+        envelope.put("message", payload);
+        envelope.put("expirationTime", null);
+        envelope.put("sentTime", now());
+        envelope.put("headers", headers);
+        envelope.put("host", host.asEnvelopeHost());
+        byte[] body;
+        try {
+            body = json.writeValueAsBytes(envelope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("envelope not serializable", e);
+        }
+        Message out = exchange.getMessage();
+        out.removeHeaders("*");
+        out.setBody(body);
+        out.setHeader("CamelSpringRabbitmqMessageId", messageId);
+        out.setHeader("CamelSpringRabbitmqContentType", CONTENT_TYPE);
+        out.setHeader("CamelSpringRabbitmqDeliveryMode", MessageDeliveryMode.PERSISTENT);
+        if (correlationId != null) {
+            out.setHeader("CamelSpringRabbitmqCorrelationId", correlationId);
+        }
+        // the AMQP headers table carries the same entries as the envelope headers
+        headers.forEach(out::setHeader);
+        exchange.setProperty(PUBLISHED_ID, messageId);
+    }
+
+    private JsonNode parse(String payloadJson) {
+        try {
+            return json.readTree(payloadJson);
+        } catch (JsonProcessingException e) {
+            return json.getNodeFactory().textNode(payloadJson);
+        }
+    }
+
+    static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS).toString();
+    }
+}

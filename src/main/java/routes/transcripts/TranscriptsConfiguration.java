@@ -1,0 +1,63 @@
+package routes.transcripts;
+
+import org.apache.camel.CamelContext;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The beans transcripts.camel.yaml calls. */
+@Configuration(proxyBeanMethods = false)
+public class TranscriptsConfiguration {
+
+    @Bean
+    MassTransitHost transcriptsHost(@Value("${hub.name:integration-hub}") String name, CamelContext camel) {
+        String version = TranscriptsConfiguration.class.getPackage().getImplementationVersion();
+        return MassTransitHost.current(name, version != null ? version : "0.1.0", camel.getVersion());
+    }
+
+    /** {@code rabbitmq://<host>[/<vhost>]}, the prefix of every address the flow writes. */
+    @Bean
+    BrokerAddress transcriptsBrokerAddress(@Value("${hub.rabbitmq.url}") String rabbitMqUrl) {
+        return BrokerAddress.fromUrl(rabbitMqUrl);
+    }
+
+    @Bean
+    TranscriptsInbound transcriptsInbound(TranscriptsSettings settings) {
+        return new TranscriptsInbound(settings);
+    }
+
+    @Bean
+    TranscriptEvents transcriptEvents(TranscriptsSettings settings, MassTransitHost transcriptsHost, BrokerAddress transcriptsBrokerAddress) {
+        return new TranscriptEvents(settings, transcriptsHost, transcriptsBrokerAddress);
+    }
+
+    @Bean
+    DeadLetters transcriptDeadLetters(TranscriptsSettings settings, MassTransitHost transcriptsHost, BrokerAddress transcriptsBrokerAddress) {
+        return new DeadLetters(settings, transcriptsHost, transcriptsBrokerAddress.address(settings.endpoint()));
+    }
+
+    @Bean
+    TranscriptApi transcriptApi() {
+        return new TranscriptApi();
+    }
+
+    @Bean
+    TranscriptApiHttpClient transcriptApiHttpClient() {
+        return new TranscriptApiHttpClient();
+    }
+
+    @Bean
+    RetryAfterDelay transcriptApiRetryAfter(@Value("${hub.transcripts.api.max-retry-delay-ms}") long maxDelayMs) {
+        return new RetryAfterDelay(maxDelayMs);
+    }
+
+    @Bean
+    TranscriptLiveEvents transcriptLiveEvents(TranscriptsSettings settings) {
+        return new TranscriptLiveEvents(settings);
+    }
+
+    @Bean
+    TranscriptCallbacks transcriptCallbacks() {
+        return new TranscriptCallbacks();
+    }
+}

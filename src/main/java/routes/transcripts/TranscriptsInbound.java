@@ -1,0 +1,188 @@
+package routes.transcripts;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import routes.shared.CorrelationId;
+
+/**
+ * The consuming side of the flow, step by step as transcripts.camel.yaml calls it (bean {@code transcriptsInbound}):
+ * read the envelope, hand the payload to the JSON Schema validator, build the {@link TranscriptRequest}, claim it in
+ * the inbox and decide what the delivery means (new, a resumption after a crash, or a duplicate).
+ */
+public final class TranscriptsInbound {
+
+    public static final String ORIGINAL = "transcriptsOriginal";
+    public static final String ENVELOPE = "transcriptsEnvelope";
+    public static final String MATCHED = "transcriptsMatched";
+    public static final String REQUEST = "transcript";
+    public static final String OUTCOME = "transcriptOutcome";
+    public static final String DECISION = "transcriptsDecision";
+
+    /** Decisions after the inbox claim. */
+    public static final String PROCESS = "process";
+    public static final String REPUBLISH = "republish";
+    public static final String DUPLICATE = "duplicate";
+
+    static final List<String> PAYLOAD_KEYS = List.of("id", "occurredOnUtc", "transcriptRequestId", "userId", "videoUrl",
+            "language");
+
+    private final TranscriptsSettings settings;
+    private final EnvelopeReader reader = new EnvelopeReader();
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    public TranscriptsInbound(TranscriptsSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Keeps the delivery as it came, reads the envelope and leaves the payload (keys made canonical) as the body.
+     * Sets {@code transcriptsMatched} false when no messageType URN is TranscriptRequestedIntegrationEvent's.
+     */
+    public void read(Exchange exchange) {
+        Message in = exchange.getMessage();
+        byte[] body = body(in.getBody());
+        exchange.setProperty(ORIGINAL, new OriginalDelivery(body, in.getHeaders()));
+        IncomingEnvelope envelope = reader.read(body);
+        exchange.setProperty(ENVELOPE, envelope);
+        boolean matched = envelope.hasMessageType(settings.urn(TranscriptsSettings.REQUESTED_TYPE));
+        exchange.setProperty(MATCHED, matched);
+        if (!matched) {
+            return;
+        }
+        if (envelope.message() == null) {
+            throw new InvalidTranscriptMessage("the envelope has no message");
+        }
+        in.setBody(canonicalPayload(envelope.message()).toString());
+    }
+
+    /** After schema validation: the request with normalized GUIDs, and the hub's correlation id for the logs. */
+    public void accept(Exchange exchange) {
+        IncomingEnvelope envelope = exchange.getProperty(ENVELOPE, IncomingEnvelope.class);
+        String payloadJson = exchange.getMessage().getBody(String.class);
+        JsonNode payload;
+        try {
+            payload = json.readTree(payloadJson);
+        } catch (Exception e) {
+            throw new InvalidTranscriptMessage("the payload is not JSON", e);
+        }
+        String eventId = DotNetGuid.normalize(payload.path("id").asText());
+        String messageId = envelope.messageId();
+        if (messageId == null) {
+            messageId = DotNetGuid.normalize(exchange.getMessage().getHeader("CamelSpringRabbitmqMessageId", String.class));
+        }
+        if (messageId == null) {
+            messageId = eventId;
+        }
+        String activityId = envelope.header(IncomingEnvelope.ACTIVITY_ID);
+        if (activityId == null) {
+            activityId = exchange.getMessage().getHeader(IncomingEnvelope.ACTIVITY_ID, String.class);
+        }
+        JsonNode language = payload.get("language");
+        TranscriptRequest request = new TranscriptRequest(messageId,
+                envelope.conversationId() != null ? envelope.conversationId() : messageId,
+                envelope.correlationId(), activityId, eventId,
+                DotNetGuid.normalize(payload.path("transcriptRequestId").asText()),
+                DotNetGuid.normalize(payload.path("userId").asText()),
+                payload.path("videoUrl").asText(),
+                language == null || language.isNull() ? null : language.asText(),
+                payloadJson);
+        exchange.setProperty(REQUEST, request);
+        exchange.setProperty(CorrelationId.PROPERTY, request.transcriptRequestId());
+    }
+
+    /** Named parameters of the inbox claim. */
+    public Map<String, Object> claimParameters(Exchange exchange) {
+        TranscriptRequest request = exchange.getProperty(REQUEST, TranscriptRequest.class);
+        Map<String, Object> params = new HashMap<>();
+        params.put("messageId", request.messageId());
+        params.put("transcriptRequestId", request.transcriptRequestId());
+        params.put("userId", request.userId());
+        params.put("conversationId", request.conversationId());
+        params.put("envelopeCorrelationId", request.envelopeCorrelationId());
+        params.put("activityId", request.activityId());
+        params.put("payload", request.payloadJson());
+        return params;
+    }
+
+    /**
+     * What the inbox row returned by the claim means for this delivery: {@code process} (first delivery, or a
+     * redelivery of one interrupted before the API answered), {@code republish} (the outcome is stored but its events
+     * were not all confirmed), {@code duplicate} (done, waiting for callbacks, or being processed by another consumer).
+     */
+    public String decide(Exchange exchange) {
+        Map<?, ?> row = exchange.getMessage().getBody(Map.class);
+        String status = String.valueOf(row.get("status"));
+        int deliveries = ((Number) row.get("deliveries")).intValue();
+        boolean redelivered = Boolean.TRUE.equals(exchange.getMessage().getHeader("CamelSpringRabbitmqRedelivered", Boolean.class));
+        String decision;
+        if (deliveries == 1 || ("RECEIVED".equals(status) && redelivered)) {
+            decision = PROCESS;
+        } else if (TranscriptOutcome.SUCCEEDED.equals(status) || TranscriptOutcome.FAILED.equals(status)) {
+            exchange.setProperty(OUTCOME, storedOutcome(row));
+            decision = REPUBLISH;
+        } else {
+            decision = DUPLICATE;
+        }
+        exchange.setProperty(DECISION, decision);
+        return decision;
+    }
+
+    /** Named parameters that store an outcome. */
+    public Map<String, Object> outcomeParameters(Exchange exchange) {
+        TranscriptRequest request = exchange.getProperty(REQUEST, TranscriptRequest.class);
+        TranscriptOutcome outcome = exchange.getProperty(OUTCOME, TranscriptOutcome.class);
+        Map<String, Object> params = new HashMap<>();
+        params.put("messageId", request.messageId());
+        params.put("status", outcome.status());
+        params.put("success", TranscriptOutcome.ACCEPTED.equals(outcome.status()) ? null : outcome.success());
+        params.put("transcript", outcome.transcript());
+        params.put("error", outcome.error());
+        params.put("fault", outcome.fault());
+        params.put("exceptionType", outcome.exceptionType());
+        params.put("retryCount", outcome.retryCount());
+        return params;
+    }
+
+    static TranscriptOutcome storedOutcome(Map<?, ?> row) {
+        String status = String.valueOf(row.get("status"));
+        boolean fault = Boolean.TRUE.equals(row.get("fault"));
+        Object retries = row.get("retry_count");
+        return new TranscriptOutcome(status, (String) row.get("transcript_content"), (String) row.get("error_message"),
+                fault, (String) row.get("exception_type"), null, retries == null ? 0 : ((Number) retries).intValue());
+    }
+
+    /** The payload with its known keys spelled canonically (MassTransit matches property names case-insensitively). */
+    static ObjectNode canonicalPayload(ObjectNode message) {
+        ObjectNode canonical = message.objectNode();
+        Map<String, String> names = new LinkedHashMap<>();
+        PAYLOAD_KEYS.forEach(k -> names.put(k.toLowerCase(java.util.Locale.ROOT), k));
+        message.fields().forEachRemaining(field -> {
+            String name = names.getOrDefault(field.getKey().toLowerCase(java.util.Locale.ROOT), field.getKey());
+            if (!canonical.has(name)) {
+                canonical.set(name, field.getValue());
+            }
+        });
+        return canonical;
+    }
+
+    private static byte[] body(Object body) {
+        if (body == null) {
+            return new byte[0];
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes;
+        }
+        return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,406 @@
+package routes.transcripts;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarable;
+import org.springframework.amqp.core.FanoutExchange;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+
+import routes.support.HubIntegrationTest;
+import routes.support.HubResources;
+import routes.support.TestInfrastructure;
+
+/**
+ * The transcripts flow on the real RabbitMQ and PostgreSQL with a WireMock transcript-api: envelopes published to
+ * the .NET app's exchange as MassTransit publishes them, and the envelopes, AMQP properties and dead letters that
+ * come out, field by field.
+ */
+@HubIntegrationTest
+class TranscriptsIT {
+
+    private static final String NS = "M3.Net.Modules.Transcripts.IntegrationEvents";
+    private static final String API_PATH = "/transcript-api/process-video-from-consumer";
+    private static final String PROGRESS_Q = "it.transcripts.progress";
+    private static final String COMPLETED_Q = "it.transcripts.completed";
+    private static final String FAULT_Q = "it.transcripts.fault";
+
+    @Autowired
+    RabbitTemplate rabbit;
+
+    @Autowired
+    AmqpAdmin amqpAdmin;
+
+    @Autowired
+    HubResources resources;
+
+    @Autowired
+    TranscriptsSettings settings;
+
+    @LocalServerPort
+    int port;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final WireMockServer wireMock = TestInfrastructure.wireMock();
+    private TranscriptFixtures fixtures;
+
+    @BeforeEach
+    void cleanUp() {
+        bindTestQueue(PROGRESS_Q, settings.exchanges().progress());
+        bindTestQueue(COMPLETED_Q, settings.exchanges().completed());
+        bindTestQueue(FAULT_Q, settings.exchanges().fault());
+        resources.purgeQueues(PROGRESS_Q, COMPLETED_Q, FAULT_Q, settings.errorQueue(), settings.skippedQueue());
+        for (StubMapping stub : new ArrayList<>(wireMock.getStubMappings())) {
+            if (stub.getRequest().getUrl() != null && stub.getRequest().getUrl().startsWith("/transcript-api")) {
+                wireMock.removeStub(stub);
+            }
+        }
+        fixtures = new TranscriptFixtures();
+    }
+
+    @Test
+    void transcriptReady_eventsOnTheWireAreWhatMassTransitWrites() throws Exception {
+        stubApi(fixtures.transcriptRequestId, 200, "{\"success\": true, \"transcript\": \"Never gonna give you up\"}");
+        publish(fixtures.bytes("envelope-activity.json"), fixtures.messageId, Map.of("MT-Activity-Id", fixtures.activityId));
+
+        Message queued = awaitMessage(PROGRESS_Q, fixtures.transcriptRequestId, m -> "Queued".equals(status(m)));
+        Message processing = awaitMessage(PROGRESS_Q, fixtures.transcriptRequestId, m -> "Processing".equals(status(m)));
+        Message completed = awaitMessage(COMPLETED_Q, fixtures.transcriptRequestId, m -> true);
+
+        assertOnTheWire(queued, "TranscriptProcessingProgressIntegrationEvent", settings.exchanges().progress(), true);
+        assertOnTheWire(processing, "TranscriptProcessingProgressIntegrationEvent", settings.exchanges().progress(), true);
+        assertOnTheWire(completed, "TranscriptProcessingCompletedIntegrationEvent", settings.exchanges().completed(), true);
+        assertThat(body(queued).path("message").path("progressPercentage").asInt()).isZero();
+        assertThat(body(processing).path("message").path("progressPercentage").asInt()).isEqualTo(10);
+        JsonNode done = body(completed).path("message");
+        assertThat(done.path("success").asBoolean()).isTrue();
+        assertThat(done.path("transcriptContent").asText()).isEqualTo("Never gonna give you up");
+        assertThat(done.path("errorMessage").isNull()).isTrue();
+        assertThat(done.path("processedAtUtc").asText()).endsWith("Z");
+
+        RequestPatternBuilder call = apiCall(fixtures.transcriptRequestId)
+                .withHeader("Idempotency-Key", equalTo(fixtures.messageId))
+                .withHeader("X-Correlation-Id", equalTo(fixtures.transcriptRequestId))
+                .withHeader("traceparent", equalTo(fixtures.activityId))
+                .withHeader("Content-Type", containing("application/json"))
+                .withRequestBody(matchingJsonPath("$.video_url", equalTo("http://videos.example.org/talks/42.mp4")))
+                .withRequestBody(matchingJsonPath("$.user_id", equalTo(fixtures.userId)))
+                .withRequestBody(matchingJsonPath("$.correlation_id", equalTo(fixtures.transcriptRequestId)));
+        wireMock.verify(1, call);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "COMPLETED".equals(inboxStatus(fixtures.messageId)));
+    }
+
+    @Test
+    void everyEnvelopeShapeMassTransitSends_isProcessed() throws Exception {
+        for (String shape : List.of("envelope-full.json", "envelope-minimal.json", "envelope-request.json", "envelope-n-guids.json")) {
+            TranscriptFixtures f = new TranscriptFixtures();
+            stubApi(f.transcriptRequestId, 200, "{\"success\": true, \"transcript\": \"" + shape + "\"}");
+            byte[] body = shape.equals("envelope-n-guids.json") ? f.withBom(shape) : f.bytes(shape);
+            publish(body, shape.equals("envelope-minimal.json") ? null : f.messageId, Map.of());
+            Message completed = awaitMessage(COMPLETED_Q, f.transcriptRequestId, m -> true);
+            JsonNode envelope = body(completed);
+            assertThat(envelope.path("message").path("transcriptContent").asText()).as(shape).isEqualTo(shape);
+            String expectedInitiator = shape.equals("envelope-minimal.json") ? f.eventId : f.messageId;
+            assertThat(envelope.path("initiatorId").asText()).as(shape).isEqualTo(expectedInitiator);
+            String expectedConversation = switch (shape) {
+                case "envelope-minimal.json" -> f.eventId;
+                case "envelope-request.json" -> f.messageId;
+                default -> f.conversationId;
+            };
+            assertThat(envelope.path("conversationId").asText()).as(shape).isEqualTo(expectedConversation);
+            assertThat(completed.getMessageProperties().getCorrelationId()).as(shape).isEqualTo(f.transcriptRequestId);
+        }
+    }
+
+    @Test
+    void poisonMessage_movesToErrorUnchangedWithFaultHeaders() throws Exception {
+        byte[] body = fixtures.bytes("envelope-invalid-json.json");
+        publish(body, fixtures.messageId, Map.of("Custom-Header", "kept"));
+        Message error = awaitRaw(settings.errorQueue(), m -> fixtures.messageId.equals(m.getMessageProperties().getMessageId()));
+        assertThat(error.getBody()).isEqualTo(body);
+        MessageProperties props = error.getMessageProperties();
+        assertThat(props.getContentType()).isEqualTo("application/vnd.masstransit+json");
+        assertThat(props.getReceivedDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
+        Map<String, Object> headers = props.getHeaders();
+        assertThat(headers).containsEntry("MT-Reason", "fault").containsEntry("Custom-Header", "kept")
+                .containsEntry("MT-Fault-ExceptionType", InvalidTranscriptMessage.class.getName())
+                .containsEntry("MT-Fault-InputAddress", "rabbitmq://127.0.0.1/" + settings.endpoint())
+                .containsKeys("MT-Fault-Message", "MT-Fault-Timestamp", "MT-Host-MachineName", "MT-Host-ProcessId",
+                        "MT-Host-MassTransitVersion")
+                .doesNotContainKey("MT-Fault-RetryCount");
+        assertThat(headers.keySet()).noneMatch(k -> k.startsWith("Camel"));
+        wireMock.verify(0, apiCall(fixtures.transcriptRequestId));
+    }
+
+    @Test
+    void schemaInvalidPayload_movesToError() throws Exception {
+        publish(fixtures.bytes("envelope-invalid-payload.json"), fixtures.messageId, Map.of());
+        Message error = awaitRaw(settings.errorQueue(), m -> fixtures.messageId.equals(m.getMessageProperties().getMessageId()));
+        assertThat((String) error.getMessageProperties().getHeader("MT-Fault-Message")).contains("userId");
+        wireMock.verify(0, apiCall(fixtures.transcriptRequestId));
+    }
+
+    @Test
+    void otherMessageType_movesToSkipped() throws Exception {
+        byte[] body = fixtures.bytes("envelope-other-type.json");
+        publish(body, fixtures.messageId, Map.of());
+        Message skipped = awaitRaw(settings.skippedQueue(), m -> fixtures.messageId.equals(m.getMessageProperties().getMessageId()));
+        assertThat(skipped.getBody()).isEqualTo(body);
+        assertThat(skipped.getMessageProperties().getHeaders()).containsEntry("MT-Reason", "dead-letter")
+                .doesNotContainKey("MT-Fault-ExceptionType");
+    }
+
+    @Test
+    void apiUnavailableThroughEveryRetry_completedFailedFaultAndError() throws Exception {
+        wireMock.stubFor(post(urlEqualTo(API_PATH))
+                .withRequestBody(matchingJsonPath("$.transcript_request_id", equalTo(fixtures.transcriptRequestId)))
+                .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "0").withBody("{\"detail\":\"overloaded\"}")));
+        publish(fixtures.bytes("envelope-full.json"), fixtures.messageId, Map.of());
+
+        Message completed = awaitMessage(COMPLETED_Q, fixtures.transcriptRequestId, m -> true);
+        JsonNode done = body(completed).path("message");
+        assertThat(done.path("success").asBoolean()).isFalse();
+        assertThat(done.path("transcriptContent").isNull()).isTrue();
+        assertThat(done.path("errorMessage").asText()).contains("503").contains("overloaded");
+
+        Message fault = awaitMessage(FAULT_Q, null, m -> fixtures.messageId.equals(body(m).path("message").path("faultedMessageId").asText()));
+        JsonNode faultEnvelope = body(fault);
+        assertThat(faultEnvelope.path("messageType").get(0).asText())
+                .isEqualTo("urn:message:MassTransit:Fault[[" + NS + ":TranscriptRequestedIntegrationEvent]]");
+        assertThat(faultEnvelope.path("conversationId").asText()).isEqualTo(fixtures.conversationId);
+        assertThat(faultEnvelope.path("message").path("message").path("transcriptRequestId").asText()).isEqualTo(fixtures.transcriptRequestId);
+        assertThat(fault.getMessageProperties().getContentType()).isEqualTo("application/vnd.masstransit+json");
+
+        Message error = awaitRaw(settings.errorQueue(), m -> fixtures.messageId.equals(m.getMessageProperties().getMessageId()));
+        assertThat(error.getMessageProperties().getHeaders()).containsEntry("MT-Reason", "fault")
+                .containsEntry("MT-Fault-RetryCount", 4);
+        wireMock.verify(5, apiCall(fixtures.transcriptRequestId));
+        await().atMost(Duration.ofSeconds(5)).until(() -> "COMPLETED".equals(inboxStatus(fixtures.messageId)));
+    }
+
+    @Test
+    void duplicateEnvelope_doesNotCallTheApiTwice() throws Exception {
+        stubApi(fixtures.transcriptRequestId, 200, "{\"success\": true, \"transcript\": \"once\"}");
+        byte[] body = fixtures.bytes("envelope-full.json");
+        publish(body, fixtures.messageId, Map.of());
+        awaitMessage(COMPLETED_Q, fixtures.transcriptRequestId, m -> true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "COMPLETED".equals(inboxStatus(fixtures.messageId)));
+
+        publish(body, fixtures.messageId, Map.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(fixtures.messageId) == 2);
+        assertThat(rabbit.receive(COMPLETED_Q, 500)).as("no second completed event").isNull();
+        wireMock.verify(1, apiCall(fixtures.transcriptRequestId));
+    }
+
+    @Test
+    void accepted202_callbacksBecomeEventsInTheOriginalConversation() throws Exception {
+        stubApi(fixtures.transcriptRequestId, 202, "{\"status\": \"accepted\"}");
+        publish(fixtures.bytes("envelope-activity.json"), fixtures.messageId, Map.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> "ACCEPTED".equals(inboxStatus(fixtures.messageId)));
+        awaitMessage(PROGRESS_Q, fixtures.transcriptRequestId, m -> "Processing".equals(status(m)));
+
+        HttpResponse<String> unauthorized = callback("progress", fixtures.transcriptRequestId, "wrong",
+                "{\"status\":\"Transcribing\",\"progress_percentage\":55,\"message\":\"half way\"}");
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
+
+        HttpResponse<String> invalid = callback("progress", fixtures.transcriptRequestId, "it-secret",
+                "{\"status\":\"Transcribing\",\"progress_percentage\":\"half\"}");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(invalid.body()).path("field").asText()).isEqualTo("progress_percentage");
+
+        HttpResponse<String> progress = callback("progress", fixtures.transcriptRequestId, "it-secret",
+                "{\"status\":\"Transcribing\",\"progress_percentage\":55,\"message\":\"half way\"}");
+        assertThat(progress.statusCode()).as(progress.body()).isEqualTo(202);
+        Message progressEvent = awaitMessage(PROGRESS_Q, fixtures.transcriptRequestId, m -> "Transcribing".equals(status(m)));
+        assertOnTheWire(progressEvent, "TranscriptProcessingProgressIntegrationEvent", settings.exchanges().progress(), true);
+        assertThat(body(progressEvent).path("message").path("progressPercentage").asInt()).isEqualTo(55);
+        assertThat(body(progressEvent).path("message").path("message").asText()).isEqualTo("half way");
+
+        HttpResponse<String> done = callback("completed", fixtures.transcriptRequestId, "it-secret",
+                "{\"success\":true,\"transcript\":\"called back\",\"error\":null}");
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(202);
+        Message completed = awaitMessage(COMPLETED_Q, fixtures.transcriptRequestId, m -> true);
+        assertOnTheWire(completed, "TranscriptProcessingCompletedIntegrationEvent", settings.exchanges().completed(), true);
+        assertThat(body(completed).path("message").path("transcriptContent").asText()).isEqualTo("called back");
+        assertThat(json.readTree(done.body()).path("messageId").asText()).isEqualTo(completed.getMessageProperties().getMessageId());
+        assertThat(inboxStatus(fixtures.messageId)).isEqualTo("COMPLETED");
+
+        assertThat(callback("completed", fixtures.transcriptRequestId, "it-secret", "{\"success\":true,\"transcript\":\"again\"}")
+                .statusCode()).isEqualTo(409);
+        assertThat(callback("completed", new TranscriptFixtures().transcriptRequestId, "it-secret",
+                "{\"success\":false,\"error\":\"x\"}").statusCode()).isEqualTo(404);
+        wireMock.verify(1, apiCall(fixtures.transcriptRequestId));
+    }
+
+    @Test
+    void topologyIsMassTransits_redeclaringItNeverFails() {
+        List<Declarable> topology = TranscriptsTopology.declarables(settings);
+        for (Declarable declarable : topology) {
+            if (declarable instanceof Queue queue) {
+                amqpAdmin.declareQueue(queue);
+            } else if (declarable instanceof FanoutExchange exchange) {
+                amqpAdmin.declareExchange(exchange);
+            } else if (declarable instanceof Binding binding) {
+                amqpAdmin.declareBinding(binding);
+            }
+        }
+        // the queue really is quorum: declaring it as a classic queue is refused (406)
+        assertThatThrownBy(() -> amqpAdmin.declareQueue(new Queue(settings.endpoint(), true, false, false)))
+                .isInstanceOf(AmqpException.class);
+    }
+
+    // ---- helpers ----
+
+    private void assertOnTheWire(Message message, String type, String exchange, boolean activity) throws Exception {
+        MessageProperties props = message.getMessageProperties();
+        JsonNode envelope = body(message);
+        assertThat(props.getContentType()).isEqualTo("application/vnd.masstransit+json");
+        assertThat(props.getReceivedDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
+        assertThat(props.getMessageId()).isEqualTo(envelope.path("messageId").asText());
+        assertThat(props.getCorrelationId()).isEqualTo(fixtures.transcriptRequestId);
+        assertThat(props.getReceivedExchange()).isEqualTo(exchange);
+        assertThat(props.getHeaders().keySet()).as("AMQP headers").containsExactlyInAnyOrderElementsOf(
+                activity ? List.of("MT-Activity-Id") : List.of());
+        if (activity) {
+            assertThat(props.getHeaders()).containsEntry("MT-Activity-Id", fixtures.activityId);
+            assertThat(envelope.path("headers").path("MT-Activity-Id").asText()).isEqualTo(fixtures.activityId);
+        }
+        List<String> keys = new ArrayList<>();
+        envelope.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("messageId", "requestId", "correlationId", "conversationId", "initiatorId",
+                "sourceAddress", "destinationAddress", "responseAddress", "faultAddress", "messageType", "message",
+                "expirationTime", "sentTime", "headers", "host");
+        assertThat(envelope.path("messageId").asText()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(envelope.path("correlationId").asText()).isEqualTo(fixtures.transcriptRequestId);
+        assertThat(envelope.path("conversationId").asText()).isEqualTo(fixtures.conversationId);
+        assertThat(envelope.path("initiatorId").asText()).isEqualTo(fixtures.messageId);
+        assertThat(envelope.path("requestId").isNull()).isTrue();
+        assertThat(envelope.path("sourceAddress").asText()).isEqualTo("rabbitmq://127.0.0.1/" + settings.endpoint());
+        assertThat(envelope.path("destinationAddress").asText()).isEqualTo("rabbitmq://127.0.0.1/" + exchange);
+        assertThat(envelope.path("messageType").size()).isEqualTo(1);
+        assertThat(envelope.path("messageType").get(0).asText()).isEqualTo("urn:message:" + NS + ":" + type);
+        assertThat(envelope.path("sentTime").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,7})?Z");
+        assertThat(envelope.path("expirationTime").isNull()).isTrue();
+        assertThat(envelope.path("host").path("processId").asLong()).isEqualTo(ProcessHandle.current().pid());
+        JsonNode payload = envelope.path("message");
+        assertThat(payload.path("transcriptRequestId").asText()).isEqualTo(fixtures.transcriptRequestId);
+        assertThat(payload.path("id").asText()).isNotEqualTo(fixtures.eventId);
+        assertThat(payload.path("occurredOnUtc").asText()).endsWith("Z");
+    }
+
+    private void publish(byte[] body, String messageId, Map<String, Object> headers) {
+        MessageProperties props = new MessageProperties();
+        props.setContentType("application/vnd.masstransit+json");
+        props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        if (messageId != null) {
+            props.setMessageId(messageId);
+        }
+        headers.forEach(props::setHeader);
+        rabbit.send(settings.exchanges().requested(), "", new Message(body, props));
+    }
+
+    /** The next message on {@code queue} about {@code transcriptRequestId} (any, when null) that matches. */
+    private Message awaitMessage(String queue, String transcriptRequestId, Predicate<Message> matches) {
+        return awaitRaw(queue, m -> (transcriptRequestId == null
+                || transcriptRequestId.equals(body(m).path("message").path("transcriptRequestId").asText())) && matches.test(m));
+    }
+
+    private Message awaitRaw(String queue, Predicate<Message> matches) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            Message message = rabbit.receive(queue, 500);
+            if (message != null && matches.test(message)) {
+                return message;
+            }
+        }
+        throw new AssertionError("no matching message on " + queue + " within 15 s");
+    }
+
+    private JsonNode body(Message message) {
+        try {
+            return json.readTree(message.getBody());
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + new String(message.getBody()), e);
+        }
+    }
+
+    private String status(Message message) {
+        return body(message).path("message").path("status").asText();
+    }
+
+    private void stubApi(String transcriptRequestId, int status, String body) {
+        wireMock.stubFor(post(urlEqualTo(API_PATH))
+                .withRequestBody(matchingJsonPath("$.transcript_request_id", equalTo(transcriptRequestId)))
+                .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));
+    }
+
+    private static RequestPatternBuilder apiCall(String transcriptRequestId) {
+        return postRequestedFor(urlEqualTo(API_PATH))
+                .withRequestBody(matchingJsonPath("$.transcript_request_id", equalTo(transcriptRequestId)));
+    }
+
+    private HttpResponse<String> callback(String kind, String transcriptRequestId, String secret, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/transcripts/"
+                        + transcriptRequestId + "/" + kind))
+                .header("Content-Type", "application/json")
+                .header("X-Internal-Secret", secret)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String inboxStatus(String messageId) {
+        List<String> status = resources.jdbc().queryForList("SELECT status FROM transcript_inbox WHERE message_id = ?",
+                String.class, messageId);
+        return status.isEmpty() ? null : status.get(0);
+    }
+
+    private int deliveries(String messageId) {
+        List<Integer> deliveries = resources.jdbc().queryForList("SELECT deliveries FROM transcript_inbox WHERE message_id = ?",
+                Integer.class, messageId);
+        return deliveries.isEmpty() ? 0 : deliveries.get(0);
+    }
+
+    private void bindTestQueue(String queue, String exchange) {
+        Queue q = new Queue(queue, false, false, false);
+        amqpAdmin.declareQueue(q);
+        amqpAdmin.declareExchange(new FanoutExchange(exchange, true, false));
+        amqpAdmin.declareBinding(BindingBuilder.bind(q).to(new FanoutExchange(exchange, true, false)));
+    }
+}
