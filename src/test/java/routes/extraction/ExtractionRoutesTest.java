@@ -50,6 +50,8 @@ import routes.shared.LiveEvent;
         "hub.extraction.webhook.redelivery-delay-ms=10",
         "hub.extraction.webhook.max-redelivery-delay-ms=20"})
 @ActiveProfiles("unit")
+// an advised CamelContext is this class's alone: never hand it to the next test class
+@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
 @UseAdviceWith
 class ExtractionRoutesTest {
 

@@ -29,6 +29,8 @@ import routes.shared.LiveEvent;
 @CamelSpringBootTest
 @SpringBootTest(classes = HubApplication.class)
 @ActiveProfiles("unit")
+// an advised CamelContext is this class's alone: never hand it to the next test class
+@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
 @UseAdviceWith
 class LiveEventsRouteTest {
 

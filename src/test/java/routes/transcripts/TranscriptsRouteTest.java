@@ -48,6 +48,8 @@ import routes.shared.LiveEvent;
         "hub.transcripts.api.retry-delay-ms=10",
         "hub.transcripts.api.max-retry-delay-ms=40"})
 @ActiveProfiles("unit")
+// an advised CamelContext is this class's alone: never hand it to the next test class
+@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
 @UseAdviceWith
 class TranscriptsRouteTest {
 

@@ -17,29 +17,38 @@ import org.springframework.stereotype.Component;
 @Component("kafka")
 public final class KafkaHealth extends AbstractHealthIndicator implements DisposableBean {
 
-    private final Admin admin;
     private final String brokers;
+    private Admin admin;
 
     public KafkaHealth(@Value("${hub.kafka.brokers}") String brokers) {
         super("Kafka health check failed");
         this.brokers = brokers;
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2000));
+    }
+
+    /** Created on the first health check, not with the context: no connection attempts where nobody asks. */
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
+                    AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2000));
+        }
+        return admin;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
-        DescribeClusterResult cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000));
+        DescribeClusterResult cluster = admin().describeCluster(new DescribeClusterOptions().timeoutMs(3000));
         String clusterId = cluster.clusterId().get(3, TimeUnit.SECONDS);
         int nodes = cluster.nodes().get(3, TimeUnit.SECONDS).size();
         builder.up().withDetail("brokers", brokers).withDetail("clusterId", clusterId).withDetail("nodes", nodes);
     }
 
     @Override
-    public void destroy() {
-        admin.close(java.time.Duration.ofSeconds(2));
+    public synchronized void destroy() {
+        if (admin != null) {
+            admin.close(java.time.Duration.ofSeconds(2));
+        }
     }
 }
