@@ -42,6 +42,9 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import routes.liveevents.LiveEventStreamClient;
 import routes.support.HubIntegrationTest;
 import routes.support.HubResources;
 import routes.support.TestInfrastructure;
@@ -63,6 +66,9 @@ class SummariesIT {
     private static final String MAP_ANSWER = ("This part covers how the integration hub consumes events, downloads "
             + "transcripts and calls the language model with retries and a circuit breaker. ").repeat(7).trim();
     private static final String REDUCE_ANSWER = "The video explains reliable event-driven summarization end to end.";
+
+    @LocalServerPort
+    int port;
 
     @Autowired
     CamelContext camelContext;
@@ -115,10 +121,16 @@ class SummariesIT {
         stubLlm();
         long videoId = newVideoId();
         String key = upload(videoId, snippets(40, 0));
+        LiveEventStreamClient liveEvents = LiveEventStreamClient.open(port, "video_id=" + videoId);
 
         send(videoId, event(videoId, key), null);
 
         ConsumerRecord<String, String> record = awaitOne(summarized, videoId);
+        // the live event stream says so too
+        try (liveEvents) {
+            LiveEventStreamClient.Event ready = liveEvents.awaitType("summary.ready");
+            assertThat(ready.data().path("data").path("summary_file_key").asText()).isEqualTo("summaries/" + videoId + "/summary.json");
+        }
         JsonNode payload = json.readTree(record.value());
         assertThat(payload.path("videoId").asLong()).isEqualTo(videoId);
         assertThat(payload.path("summaryFileKey").asText()).isEqualTo("summaries/" + videoId + "/summary.json");
@@ -201,10 +213,14 @@ class SummariesIT {
         long videoId = newVideoId();
         String key = upload(videoId, snippets(3000, 0));
         String event = event(videoId, key);
+        LiveEventStreamClient liveEvents = LiveEventStreamClient.open(port, "types=error&video_id=" + videoId);
 
         send(videoId, event, null);
 
         ConsumerRecord<String, String> dead = awaitOne(deadLetters, videoId);
+        try (liveEvents) {
+            assertThat(liveEvents.awaitType("error").rawData()).contains(String.valueOf(videoId));
+        }
         assertThat(dead.value()).isEqualTo(event);
         assertThat(KafkaTopicReader.header(dead, DeadLetters.REASON)).isEqualTo("llm_unavailable");
         assertThat(KafkaTopicReader.header(dead, DeadLetters.ATTEMPTS)).isEqualTo("3");
