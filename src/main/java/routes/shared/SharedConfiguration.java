@@ -2,6 +2,7 @@ package routes.shared;
 
 import java.net.URI;
 
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,7 +20,14 @@ public class SharedConfiguration {
 
     @Bean
     InternalSecretGuard internalSecretGuard(HubSettings settings) {
-        return new InternalSecretGuard(settings.security().internalSecret(), settings.security().internalSecretPrevious());
+        InternalSecretGuard guard = new InternalSecretGuard(settings.security().internalSecret(),
+                settings.security().internalSecretPrevious());
+        if (!guard.configured()) {
+            // prod refuses to start (ProductionSecrets); elsewhere say why every internal call will get a 401
+            LoggerFactory.getLogger(InternalSecretGuard.class)
+                    .warn("INTERNAL_API_SECRET is not set: the internal endpoints answer 401 to every call");
+        }
+        return guard;
     }
 
     @Bean

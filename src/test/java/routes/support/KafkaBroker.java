@@ -1,8 +1,6 @@
 package routes.support;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,10 +16,10 @@ import org.apache.kafka.common.Uuid;
  */
 public final class KafkaBroker implements AutoCloseable {
 
-    private final Process process;
+    private final ServerProcess process;
     private final int port;
 
-    private KafkaBroker(Process process, int port) {
+    private KafkaBroker(ServerProcess process, int port) {
         this.process = process;
         this.port = port;
     }
@@ -55,11 +53,10 @@ public final class KafkaBroker implements AutoCloseable {
                 throw new IllegalStateException("formatting the Kafka log directory failed, see " + log);
             }
         }
-        Process broker = java("kafka.Kafka", config.toString())
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        KafkaBroker kafka = new KafkaBroker(broker, port);
-        kafka.awaitListening(Duration.ofSeconds(60), log);
-        return kafka;
+        ProcessBuilder broker = java("kafka.Kafka", config.toString())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return new KafkaBroker(ServerProcess.start(broker, port, "Kafka", Duration.ofSeconds(60), Duration.ofSeconds(20),
+                ", see " + log), port);
     }
 
     private static ProcessBuilder java(String mainClass, String... args) {
@@ -74,40 +71,8 @@ public final class KafkaBroker implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    private void awaitListening(Duration timeout, Path log) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Kafka exited with code " + process.exitValue() + ", see " + log);
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-        close();
-        throw new IllegalStateException("Kafka did not listen on port " + port + " within " + timeout + ", see " + log);
-    }
-
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
+        process.close();
     }
 }

@@ -1,9 +1,7 @@
 package routes.support;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,10 +18,10 @@ public final class S3Server implements AutoCloseable {
     public static final String ACCESS_KEY = "local";
     public static final String SECRET_KEY = "local-secret";
 
-    private final Process process;
+    private final ServerProcess process;
     private final int port;
 
-    private S3Server(Process process, int port) {
+    private S3Server(ServerProcess process, int port) {
         this.process = process;
         this.port = port;
     }
@@ -65,9 +63,8 @@ public final class S3Server implements AutoCloseable {
         } else {
             builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         }
-        S3Server server = new S3Server(builder.start(), chosen);
-        server.awaitListening(Duration.ofSeconds(30));
-        return server;
+        return new S3Server(ServerProcess.start(builder, chosen, "S3 server", Duration.ofSeconds(30), Duration.ofSeconds(5),
+                logFile == null ? "" : ", see " + logFile), chosen);
     }
 
     public String endpoint() {
@@ -78,31 +75,6 @@ public final class S3Server implements AutoCloseable {
         return port;
     }
 
-    private void awaitListening(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("S3 server exited with code " + process.exitValue());
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                sleep();
-            }
-        }
-        close();
-        throw new IllegalStateException("S3 server did not listen on port " + port + " within " + timeout);
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -111,14 +83,6 @@ public final class S3Server implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                process.waitFor(java.util.concurrent.TimeUnit.SECONDS.toMillis(5), java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            process.destroyForcibly();
-        }
+        process.close();
     }
 }
