@@ -5,16 +5,18 @@
 # per producer, persistent ~110 B messages to a durable queue). Prints the ratio (target >= 0.5).
 #
 #   bench/run extraction            (under the build lock: flock /work/wt/build.lock bench/run extraction)
-# Environment: BENCH_CONNECTIONS (16), BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (5), RABBITMQ_URL (local guest),
+# Environment: BENCH_CONNECTIONS (16), BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (60: on 2 cores the JIT needs about
+# a minute of load before the hub's rate settles; with 5 s the figure was half the warmed one), RABBITMQ_URL (local guest),
 # BENCH_HUB_TASK_THREADS (8 = Boot's default: platform-http runs every request on Spring's task executor),
-# BENCH_PROFILE=1 (thread dumps of the hub under load in bench/target/extraction).
+# BENCH_PROFILE=1 (thread dumps of the hub under load in bench/target/extraction), BENCH_HUB_JAVA_OPTS (extra JVM
+# options for the hub, e.g. -XX:StartFlightRecording=filename=bench/target/extraction/hub.jfr for a CPU profile).
 # Needs wrk (Debian package `wrk`: apt-get install -y wrk), RabbitMQ, PostgreSQL and Redis on 127.0.0.1.
 set -euo pipefail
 source "$(dirname "$0")/../lib/tools.sh"
 
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 SECONDS_RUN="${BENCH_SECONDS:-20}"
-WARMUP="${BENCH_WARMUP_SECONDS:-5}"
+WARMUP="${BENCH_WARMUP_SECONDS:-60}"
 AMQP_URL="${RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672/}"
 PERFTEST_URL="${AMQP_URL%/}/%2F"
 SECRET="bench-secret-$$"
@@ -57,7 +59,7 @@ EXTRACTION_RATE_LIMIT_PER_SECOND=1000000 EXTRACTION_RATE_LIMIT_BURST=1000000 \
 POSTGRES_URL_PARAMS='?currentSchema=hub_bench_extraction' SPRING_FLYWAY_SCHEMAS=hub_bench_extraction \
 RABBITMQ_URL="$AMQP_URL" \
 SPRING_TASK_EXECUTION_POOL_CORE_SIZE="${BENCH_HUB_TASK_THREADS:-8}" \
-  java -Xmx512m -XX:+UseSerialGC -cp "$HUB_TEST_CP" routes.HubApplication >"$HUB_LOG" 2>&1 &
+  java -Xmx512m -XX:+UseSerialGC ${BENCH_HUB_JAVA_OPTS:-} -cp "$HUB_TEST_CP" routes.HubApplication >"$HUB_LOG" 2>&1 &
 HUB_PID=$!
 
 for _ in $(seq 1 120); do

@@ -146,7 +146,7 @@ class ExtractionRoutesTest {
         Map<String, Object> headers = published.getMessage().getHeaders();
         assertThat(headers).containsEntry("CamelSpringRabbitmqMessageId", event.path("eventId").asText())
                 .containsEntry("CamelSpringRabbitmqContentType", "application/json")
-                .containsEntry("CamelSpringRabbitmqDeliveryMode", "PERSISTENT");
+                .containsEntry("CamelSpringRabbitmqDeliveryMode", org.springframework.amqp.core.MessageDeliveryMode.PERSISTENT);
         // nothing from the HTTP request travels to AMQP headers, least of all the secret
         assertThat(headers.keySet()).allMatch(k -> k.startsWith("CamelSpringRabbitmq"));
     }

@@ -59,6 +59,8 @@ class PlatformIT {
         assertThat(json.readTree(routes.body()).path("status").asInt()).isEqualTo(200);
 
         assertThat(get("/actuator/hawtio/", "it-admin:it-password").statusCode()).isEqualTo(200);
+        // the login covers the console only: probes and the flows' endpoints need none
+        assertThat(get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
     }
 
     private HttpResponse<String> get(String path, String basicAuth) throws Exception {
