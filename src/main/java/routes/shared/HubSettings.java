@@ -10,7 +10,13 @@ public record HubSettings(String name, S3 s3, Security security, Peers peers, Ll
                      String bucket, boolean createBucket) {
     }
 
-    public record Security(String internalSecret, String internalSecretPrevious) {
+    /**
+     * @param internalAuth how callers of the internal endpoints prove the secret: secret, signature or either
+     *                     ({@link InternalSecretGuard.Mode})
+     * @param signatureToleranceSeconds how far a signature's timestamp may be from now (signature mode)
+     */
+    public record Security(String internalSecret, String internalSecretPrevious, String internalAuth,
+                           Long signatureToleranceSeconds) {
     }
 
     /** Base URLs of the HTTP services the hub calls. */

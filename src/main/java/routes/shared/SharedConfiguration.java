@@ -1,6 +1,8 @@
 package routes.shared;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -20,8 +22,10 @@ public class SharedConfiguration {
 
     @Bean
     InternalSecretGuard internalSecretGuard(HubSettings settings) {
-        InternalSecretGuard guard = new InternalSecretGuard(settings.security().internalSecret(),
-                settings.security().internalSecretPrevious());
+        HubSettings.Security security = settings.security();
+        long tolerance = security.signatureToleranceSeconds() == null ? 300 : security.signatureToleranceSeconds();
+        InternalSecretGuard guard = new InternalSecretGuard(security.internalSecret(), security.internalSecretPrevious(),
+                InternalSecretGuard.Mode.parse(security.internalAuth()), Duration.ofSeconds(tolerance), Clock.systemUTC());
         if (!guard.configured()) {
             // prod refuses to start (ProductionSecrets); elsewhere say why every internal call will get a 401
             LoggerFactory.getLogger(InternalSecretGuard.class)
