@@ -1,6 +1,7 @@
 package routes.shared;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 import org.slf4j.Logger;
@@ -13,6 +14,9 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Hawtio ({@code /actuator/hawtio}) and Jolokia ({@code /actuator/jolokia}) can read and change every route
@@ -30,7 +34,9 @@ public class ConsoleSecurity {
 
     @Bean
     SecurityFilterChain hubSecurity(HttpSecurity http, HubSettings settings) throws Exception {
-        http.securityMatcher(CONSOLE)
+        // path patterns on the whole request path: Jolokia is a servlet of its own, which Spring MVC's matchers miss
+        PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+        http.securityMatcher(new OrRequestMatcher(Arrays.stream(CONSOLE).map(p -> (RequestMatcher) paths.matcher(p)).toList()))
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .headers(h -> h.frameOptions(f -> f.sameOrigin()));
