@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Transcripts flow throughput against the broker's own ceiling on this machine (issue 3).
-#   bench/run transcripts [MESSAGES] [CONCURRENCY] [PREFETCH]
+#   bench/run transcripts [MESSAGES] [CONCURRENCY] [PREFETCH] [WARMUP]
 # 1. RabbitMQ PerfTest with the flow's settings: persistent messages, publisher confirms, manual acks, a quorum queue,
 #    1 KB bodies, the hub's prefetch; each publish waits for its confirm (confirm window 1), as each hub publish does.
 #    A second PerfTest run with 100 confirms in flight shows the pipelined ceiling, for reference.
 # 2. The hub (transcripts routes only) consuming MESSAGES queued envelopes with an in-JVM transcript-api stub that
 #    answers 200 at once: in = envelopes consumed/s, out = events published/s (2 progress + 1 completed each).
+#    WARMUP envelopes (default 1000) go through first, untimed, so the JIT has compiled the hot paths; their rate is
+#    printed as hub_warmup_*. WARMUP=0 measures a cold JVM.
 # Prints `name: value unit` lines and the ratio hub (in+out) / PerfTest (in+out); the target is >= 0.5.
 source "$(dirname "$0")/../lib/tools.sh"
 MESSAGES="${1:-3000}"
 CONCURRENCY="${2:-8}"
 PREFETCH="${3:-16}"
+WARMUP="${4:-1000}"
 PERF_SECONDS="${PERF_SECONDS:-15}"
 URI="amqp://guest:guest@127.0.0.1:5672/%2F"
 
@@ -35,7 +38,7 @@ sent1=$(rate sending "$BENCH_ROOT/target/perftest-1.log"); recv1=$(rate receivin
 sent100=$(rate sending "$BENCH_ROOT/target/perftest-100.log"); recv100=$(rate receiving "$BENCH_ROOT/target/perftest-100.log")
 
 hub_out="$BENCH_ROOT/target/transcripts-hub.log"
-java -Xmx768m -XX:+UseSerialGC -cp "$HUB_TEST_CP" routes.transcripts.TranscriptsBenchmark "$MESSAGES" "$CONCURRENCY" "$PREFETCH" \
+java -Xmx768m -XX:+UseSerialGC -cp "$HUB_TEST_CP" routes.transcripts.TranscriptsBenchmark "$MESSAGES" "$CONCURRENCY" "$PREFETCH" "$WARMUP" \
   > "$hub_out" 2>"$BENCH_ROOT/target/transcripts-hub.err" || { cat "$BENCH_ROOT/target/transcripts-hub.err" >&2; exit 1; }
 grep -E '^hub_[a-z_]+: ' "$hub_out"
 hub_rate=$(grep '^hub_rate: ' "$hub_out" | awk '{print $2}')
