@@ -1,6 +1,12 @@
 package routes.liveevents;
 
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -22,6 +28,35 @@ public class LiveEventsConfiguration {
     @Bean
     LiveEventStream liveEventStream(LiveEventsSettings settings, ObjectMapper json, MeterRegistry meters) {
         return new LiveEventStream(settings, json, Clock.systemUTC(), meters);
+    }
+
+    /**
+     * The one thread every flow's {@code wireTap} to {@code direct:live-event} runs on
+     * ({@code executorService: liveEventPublisher}): taps leave in the order the flows made them, so a stream never
+     * shows PROCESSING before QUEUED. An unconfirmed publish takes microseconds; should the queue ever fill (the
+     * broker blocking), the tapping thread publishes itself rather than drop the event. Bound in Camel's registry,
+     * not as a Spring bean: an {@code Executor} bean would replace Spring Boot's task executor, which platform-http
+     * runs requests on.
+     */
+    @Bean
+    CamelContextConfiguration liveEventPublisher(@Value("${hub.live-events.publish-queue-size:10000}") int queueSize) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camel) {
+                ThreadPoolProfile profile = new ThreadPoolProfile("liveEventPublisher");
+                profile.setPoolSize(1);
+                profile.setMaxPoolSize(1);
+                profile.setMaxQueueSize(queueSize);
+                profile.setRejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns);
+                ExecutorService publisher = camel.getExecutorServiceManager().newThreadPool(this, "LiveEventPublisher", profile);
+                camel.getRegistry().bind("liveEventPublisher", ExecutorService.class, publisher);
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camel) {
+                // nothing after start
+            }
+        };
     }
 
     @Bean
