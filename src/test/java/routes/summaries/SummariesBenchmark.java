@@ -106,10 +106,17 @@ public final class SummariesBenchmark {
             S3Client s3 = hub.getBean(S3Client.class);
             SummariesSettings settings = hub.getBean(SummariesSettings.class);
 
-            pipeline(brokers, s3, jdbc, settings, llmLatencyMs);
-            relay(camel, jdbc, brokers, relayRows, toolsCp);
-            latency.set(Long.getLong("bench.heapLlmLatencyMs", 2));
-            heap(camel, s3);
+            String parts = System.getProperty("bench.parts", "a,b,c");
+            if (parts.contains("a")) {
+                pipeline(camel, brokers, s3, jdbc, settings, llmLatencyMs);
+            }
+            if (parts.contains("b")) {
+                relay(camel, jdbc, brokers, relayRows, toolsCp);
+            }
+            if (parts.contains("c")) {
+                latency.set(Long.getLong("bench.heapLlmLatencyMs", 2));
+                heap(camel, s3);
+            }
         } finally {
             hub.close();
             llm.stop(0);
@@ -120,7 +127,7 @@ public final class SummariesBenchmark {
     }
 
     /** (a) one video of 40 chunks through Kafka -> S3 -> LLM -> S3/DB/outbox -> Kafka, against the critical path. */
-    private static void pipeline(String brokers, S3Client s3, JdbcTemplate jdbc, SummariesSettings settings, long latencyMs)
+    private static void pipeline(CamelContext camel, String brokers, S3Client s3, JdbcTemplate jdbc, SummariesSettings settings, long latencyMs)
             throws Exception {
         String transcript = snippets(40 * settings.chunkTokens() / 17);
         try (KafkaProducer<String, String> producer = producer(brokers);
@@ -133,11 +140,14 @@ public final class SummariesBenchmark {
                 long videoId = 7_000_000 + run;
                 String key = "transcripts/" + videoId + "/transcript.json";
                 s3.putObject(b -> b.bucket("hub-bench").key(key), RequestBody.fromString(transcript));
+                CALLS.clear();
                 long start = System.nanoTime();
                 producer.send(new ProducerRecord<>(IN, String.valueOf(videoId), "{\"id\":\"" + UUID.randomUUID()
                         + "\",\"videoId\":" + videoId + ",\"transcriptFileKey\":\"" + key + "\"}")).get();
                 awaitKey(consumer, String.valueOf(videoId), Duration.ofSeconds(60));
-                long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+                long end = System.nanoTime();
+                long elapsedMs = (end - start) / 1_000_000;
+                System.out.println("pipeline_run_" + run + ": " + elapsedMs + " ms (" + timeline(start, end) + ")");
                 Map<String, Object> info = jdbc.queryForMap("SELECT (model_info->>'chunkCount')::int AS chunks, "
                         + "(model_info->>'reduceLevels')::int AS levels FROM video_summaries WHERE video_id = ?", videoId);
                 chunks = (Integer) info.get("chunks");
@@ -158,6 +168,31 @@ public final class SummariesBenchmark {
             System.out.println("pipeline_ideal_critical_path: " + (waves + levels) * latencyMs + " ms");
             System.out.println("pipeline_end_to_end_best: " + bestMs + " ms");
             System.out.printf("pipeline_ratio_median: %.3f ratio (target <= 1.10)%n", ratios.get(ratios.size() / 2));
+            breakdown(camel, "pipeline_step_", List.of("summariesConsume", "summariesSummarize"), List.of("summariesValidate",
+                    "summariesFindExisting", "summariesDownloadTranscript", "summariesSpoolTranscript", "summariesMap",
+                    "summariesReduceLevels", "summariesDocument", "summariesUploadJson", "summariesUploadText", "summariesStore",
+                    "summariesCommit"));
+        }
+    }
+
+    /** Where the time goes: mean time of routes and steps over all their exchanges so far (warm-up included). */
+    private static void breakdown(CamelContext camel, String prefix, List<String> routes, List<String> steps) throws Exception {
+        var managed = camel.getCamelContextExtension().getContextPlugin(org.apache.camel.api.management.ManagedCamelContext.class);
+        if (managed == null) {
+            return;
+        }
+        for (String route : routes) {
+            var r = managed.getManagedRoute(route);
+            if (r != null) {
+                System.out.printf("%sroute_%s: %d ms mean (%d exchanges)%n", prefix, route, r.getMeanProcessingTime(),
+                        r.getExchangesTotal());
+            }
+        }
+        for (String id : steps) {
+            var p = managed.getManagedProcessor(id);
+            if (p != null) {
+                System.out.printf("%s%s: %d ms mean, %d ms max%n", prefix, id, p.getMeanProcessingTime(), p.getMaxProcessingTime());
+            }
         }
     }
 
@@ -182,6 +217,8 @@ public final class SummariesBenchmark {
         double relayRate = rows / seconds;
         System.out.printf("relay_rows: %d rows%n", rows);
         System.out.printf("relay_throughput: %.0f rows/s%n", relayRate);
+        breakdown(camel, "relay_step_", List.of("summariesOutboxRelay"), List.of("summariesOutboxClaim", "summariesOutboxPublish",
+                "summariesOutboxMarkPublished"));
         camel.getRouteController().startRoute("summariesOutboxPoll");
         if (toolsCp == null || toolsCp.isBlank()) {
             System.out.println("relay_baseline: skipped (BENCH_TOOLS_CP not set)");
@@ -279,6 +316,42 @@ public final class SummariesBenchmark {
         }
     }
 
+    /** One call the LLM stub answered: when it arrived and when the answer was sent (System.nanoTime), which phase. */
+    private record StubCall(long arrived, long answered, boolean reduce) {
+    }
+
+    private static final List<StubCall> CALLS = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** Where one run's time went, from the LLM stub's point of view. */
+    private static String timeline(long start, long end) {
+        List<StubCall> calls;
+        synchronized (CALLS) {
+            calls = new ArrayList<>(CALLS);
+        }
+        long firstMap = calls.stream().filter(c -> !c.reduce()).mapToLong(StubCall::arrived).min().orElse(start);
+        long lastMap = calls.stream().filter(c -> !c.reduce()).mapToLong(StubCall::answered).max().orElse(start);
+        long firstReduce = calls.stream().filter(StubCall::reduce).mapToLong(StubCall::arrived).min().orElse(lastMap);
+        long lastReduce = calls.stream().filter(StubCall::reduce).mapToLong(StubCall::answered).max().orElse(lastMap);
+        List<long[]> edges = new ArrayList<>();
+        for (StubCall c : calls) {
+            edges.add(new long[] {c.arrived(), 1});
+            edges.add(new long[] {c.answered(), -1});
+        }
+        edges.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+        long inFlight = 0;
+        long maxInFlight = 0;
+        for (long[] e : edges) {
+            inFlight += e[1];
+            maxInFlight = Math.max(maxInFlight, inFlight);
+        }
+        double meanCall = calls.stream().mapToLong(c -> c.answered() - c.arrived()).average().orElse(0) / 1e6;
+        return String.format("to first LLM call %d ms, map %d ms (%d calls, at most %d at once, %.0f ms each at the stub), "
+                        + "map->reduce %d ms, reduce %d ms, reduce->video.summarized %d ms",
+                (firstMap - start) / 1_000_000, (lastMap - firstMap) / 1_000_000, calls.stream().filter(c -> !c.reduce()).count(),
+                maxInFlight, meanCall, (firstReduce - lastMap) / 1_000_000,
+                (lastReduce - firstReduce) / 1_000_000, (end - lastReduce) / 1_000_000);
+    }
+
     private static HttpServer llmStub(AtomicLong latencyMs) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
         String body = "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"model\":\"bench\",\"choices\":[{\"index\":0,"
@@ -286,7 +359,8 @@ public final class SummariesBenchmark {
                 + "tokens long, the same every time so the benchmark is deterministic.\"},\"finish_reason\":\"stop\"}]}";
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         server.createContext("/v1/chat/completions", exchange -> {
-            exchange.getRequestBody().readAllBytes();
+            long arrived = System.nanoTime();
+            boolean reduce = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).contains("Partial summaries");
             try {
                 Thread.sleep(latencyMs.get());
             } catch (InterruptedException e) {
@@ -297,6 +371,7 @@ public final class SummariesBenchmark {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
+            CALLS.add(new StubCall(arrived, System.nanoTime(), reduce));
         });
         server.setExecutor(Executors.newFixedThreadPool(64));
         server.start();
