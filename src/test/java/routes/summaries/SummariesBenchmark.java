@@ -170,7 +170,8 @@ public final class SummariesBenchmark {
             System.out.printf("pipeline_ratio_median: %.3f ratio (target <= 1.10)%n", ratios.get(ratios.size() / 2));
             breakdown(camel, "pipeline_step_", List.of("summariesConsume", "summariesSummarize"), List.of("summariesValidate",
                     "summariesFindExisting", "summariesDownloadTranscript", "summariesSpoolTranscript", "summariesMap",
-                    "summariesReduceLevels", "summariesDocument", "summariesUploadJson", "summariesUploadText", "summariesStore",
+                    "summariesReduceLevels", "summariesMapCall", "summariesLlmGuarded", "summariesLlmRetried", "summariesLlmPost", "summariesLlmAnswer",
+                    "summariesDocument", "summariesUploadJson", "summariesUploadText", "summariesStore",
                     "summariesCommit"));
         }
     }
@@ -268,10 +269,32 @@ public final class SummariesBenchmark {
             System.gc();
             long before = memory.getHeapMemoryUsage().getUsed();
             AtomicLong peak = new AtomicLong(before);
+            // what survives each collection (the heap's live set plus what the collector did not reach yet): sampled
+            // "used" alone also counts the garbage a young generation holds until its next collection
+            AtomicLong peakAfterGc = new AtomicLong(before);
+            javax.management.NotificationListener afterGc = (notification, handback) -> {
+                if (com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                    var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                            (javax.management.openmbean.CompositeData) notification.getUserData());
+                    long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(u -> u.getUsed()).sum();
+                    peakAfterGc.accumulateAndGet(used, Math::max);
+                }
+            };
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((javax.management.NotificationEmitter) gc).addNotificationListener(afterGc, null, null);
+            }
             ExecutorService sampler = Executors.newSingleThreadExecutor();
+            CALLS.clear();
+            long sampleStart = System.nanoTime();
             Future<?> sampling = sampler.submit(() -> {
+                long nextReport = sampleStart + 30_000_000_000L;
                 while (!Thread.currentThread().isInterrupted()) {
                     peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    if (System.nanoTime() > nextReport) {
+                        nextReport += 30_000_000_000L;
+                        System.out.printf("heap_progress: %d LLM calls after %d s, peak used %d MB%n", CALLS.size(),
+                                (System.nanoTime() - sampleStart) / 1_000_000_000L, peak.get() / (1024 * 1024));
+                    }
                     try {
                         Thread.sleep(20);
                     } catch (InterruptedException e) {
@@ -311,13 +334,18 @@ public final class SummariesBenchmark {
             System.out.printf("heap_peak_used: %d MB (target <= 256, whole JVM incl. the in-JVM Kafka broker; -Xmx %d MB)%n",
                     peak.get() / (1024 * 1024), maxHeap / (1024 * 1024));
             System.out.printf("heap_peak_increase: %d MB%n", (peak.get() - before) / (1024 * 1024));
+            System.out.printf("heap_peak_after_gc: %d MB (heap left after a collection, highest of the run; target <= 256)%n",
+                    peakAfterGc.get() / (1024 * 1024));
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((javax.management.NotificationEmitter) gc).removeNotificationListener(afterGc);
+            }
         } finally {
             Files.deleteIfExists(file);
         }
     }
 
     /** One call the LLM stub answered: when it arrived and when the answer was sent (System.nanoTime), which phase. */
-    private record StubCall(long arrived, long answered, boolean reduce) {
+    private record StubCall(long arrived, long answered, boolean reduce, int clientPort) {
     }
 
     private static final List<StubCall> CALLS = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -344,11 +372,27 @@ public final class SummariesBenchmark {
             inFlight += e[1];
             maxInFlight = Math.max(maxInFlight, inFlight);
         }
+        // the hub's own time between two calls on one connection: answer read, next request made and sent
+        Map<Integer, List<StubCall>> byConnection = new HashMap<>();
+        calls.forEach(c -> byConnection.computeIfAbsent(c.clientPort(), k -> new ArrayList<>()).add(c));
+        long gaps = 0;
+        long gapSum = 0;
+        for (List<StubCall> connection : byConnection.values()) {
+            connection.sort((x, y) -> Long.compare(x.arrived(), y.arrived()));
+            for (int i = 1; i < connection.size(); i++) {
+                if (connection.get(i).reduce() == connection.get(i - 1).reduce()) {
+                    gapSum += connection.get(i).arrived() - connection.get(i - 1).answered();
+                    gaps++;
+                }
+            }
+        }
+        double meanGap = gaps == 0 ? 0 : gapSum / 1e6 / gaps;
         double meanCall = calls.stream().mapToLong(c -> c.answered() - c.arrived()).average().orElse(0) / 1e6;
-        return String.format("to first LLM call %d ms, map %d ms (%d calls, at most %d at once, %.0f ms each at the stub), "
+        return String.format("to first LLM call %d ms, map %d ms (%d calls, at most %d at once, %.0f ms each at the stub, "
+                        + "%.1f ms between calls on one connection), "
                         + "map->reduce %d ms, reduce %d ms, reduce->video.summarized %d ms",
                 (firstMap - start) / 1_000_000, (lastMap - firstMap) / 1_000_000, calls.stream().filter(c -> !c.reduce()).count(),
-                maxInFlight, meanCall, (firstReduce - lastMap) / 1_000_000,
+                maxInFlight, meanCall, meanGap, (firstReduce - lastMap) / 1_000_000,
                 (lastReduce - firstReduce) / 1_000_000, (end - lastReduce) / 1_000_000);
     }
 
@@ -371,7 +415,7 @@ public final class SummariesBenchmark {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
-            CALLS.add(new StubCall(arrived, System.nanoTime(), reduce));
+            CALLS.add(new StubCall(arrived, System.nanoTime(), reduce, exchange.getRemoteAddress().getPort()));
         });
         server.setExecutor(Executors.newFixedThreadPool(64));
         server.start();
