@@ -272,11 +272,19 @@ public final class SummariesBenchmark {
             // what survives each collection (the heap's live set plus what the collector did not reach yet): sampled
             // "used" alone also counts the garbage a young generation holds until its next collection
             AtomicLong peakAfterGc = new AtomicLong(before);
+            // the heap's pools only (a collection also reports Metaspace and the code cache)
+            java.util.Set<String> heapPools = new java.util.HashSet<>();
+            for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                    heapPools.add(pool.getName());
+                }
+            }
             javax.management.NotificationListener afterGc = (notification, handback) -> {
                 if (com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
                     var info = com.sun.management.GarbageCollectionNotificationInfo.from(
                             (javax.management.openmbean.CompositeData) notification.getUserData());
-                    long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(u -> u.getUsed()).sum();
+                    long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                            .filter(pool -> heapPools.contains(pool.getKey())).mapToLong(pool -> pool.getValue().getUsed()).sum();
                     peakAfterGc.accumulateAndGet(used, Math::max);
                 }
             };
