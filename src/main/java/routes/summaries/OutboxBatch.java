@@ -11,7 +11,9 @@ import org.apache.camel.support.DefaultMessage;
 
 /**
  * Turns a batch of {@code outbox_events} rows (camel-sql's list of column maps) into the Kafka records the relay
- * sends in one go: one message per row, payload as value, {@code videoId} as key, the row's topic.
+ * sends in one go: one message per row, payload as value, {@code videoId} as key, the row's topic. Camel's Kafka
+ * producer hands every record of the list to the Kafka client before it waits for the first acknowledgement, so a
+ * batch costs about one round trip to the broker, not one per row.
  */
 public final class OutboxBatch {
 
@@ -33,13 +35,21 @@ public final class OutboxBatch {
         return messages;
     }
 
-    public List<Object> ids(Exchange exchange) {
+    /**
+     * The claimed rows' ids as one PostgreSQL array literal ({@code {id1,id2,...}}), bound as ONE parameter of
+     * {@code WHERE id = ANY(CAST(:#outboxIds AS uuid[]))}: one statement and one plan for any batch size, where an
+     * IN list would need a placeholder per row. The ids are UUIDs read from the table, never user text.
+     */
+    public String ids(Exchange exchange) {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> rows = exchange.getMessage().getBody(List.class);
-        List<Object> ids = new ArrayList<>(rows.size());
+        StringBuilder ids = new StringBuilder(rows.size() * 37 + 2).append('{');
         for (Map<String, Object> row : rows) {
-            ids.add(row.get("id"));
+            if (ids.length() > 1) {
+                ids.append(',');
+            }
+            ids.append(row.get("id"));
         }
-        return ids;
+        return ids.append('}').toString();
     }
 }

@@ -106,10 +106,17 @@ public final class SummariesBenchmark {
             S3Client s3 = hub.getBean(S3Client.class);
             SummariesSettings settings = hub.getBean(SummariesSettings.class);
 
-            pipeline(brokers, s3, jdbc, settings, llmLatencyMs);
-            relay(camel, jdbc, brokers, relayRows, toolsCp);
-            latency.set(Long.getLong("bench.heapLlmLatencyMs", 2));
-            heap(camel, s3);
+            String parts = System.getProperty("bench.parts", "a,b,c");
+            if (parts.contains("a")) {
+                pipeline(camel, brokers, s3, jdbc, settings, llmLatencyMs);
+            }
+            if (parts.contains("b")) {
+                relay(camel, jdbc, brokers, relayRows, toolsCp);
+            }
+            if (parts.contains("c")) {
+                latency.set(Long.getLong("bench.heapLlmLatencyMs", 2));
+                heap(camel, s3);
+            }
         } finally {
             hub.close();
             llm.stop(0);
@@ -120,7 +127,7 @@ public final class SummariesBenchmark {
     }
 
     /** (a) one video of 40 chunks through Kafka -> S3 -> LLM -> S3/DB/outbox -> Kafka, against the critical path. */
-    private static void pipeline(String brokers, S3Client s3, JdbcTemplate jdbc, SummariesSettings settings, long latencyMs)
+    private static void pipeline(CamelContext camel, String brokers, S3Client s3, JdbcTemplate jdbc, SummariesSettings settings, long latencyMs)
             throws Exception {
         String transcript = snippets(40 * settings.chunkTokens() / 17);
         try (KafkaProducer<String, String> producer = producer(brokers);
@@ -133,11 +140,14 @@ public final class SummariesBenchmark {
                 long videoId = 7_000_000 + run;
                 String key = "transcripts/" + videoId + "/transcript.json";
                 s3.putObject(b -> b.bucket("hub-bench").key(key), RequestBody.fromString(transcript));
+                CALLS.clear();
                 long start = System.nanoTime();
                 producer.send(new ProducerRecord<>(IN, String.valueOf(videoId), "{\"id\":\"" + UUID.randomUUID()
                         + "\",\"videoId\":" + videoId + ",\"transcriptFileKey\":\"" + key + "\"}")).get();
                 awaitKey(consumer, String.valueOf(videoId), Duration.ofSeconds(60));
-                long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+                long end = System.nanoTime();
+                long elapsedMs = (end - start) / 1_000_000;
+                System.out.println("pipeline_run_" + run + ": " + elapsedMs + " ms (" + timeline(start, end) + ")");
                 Map<String, Object> info = jdbc.queryForMap("SELECT (model_info->>'chunkCount')::int AS chunks, "
                         + "(model_info->>'reduceLevels')::int AS levels FROM video_summaries WHERE video_id = ?", videoId);
                 chunks = (Integer) info.get("chunks");
@@ -158,6 +168,32 @@ public final class SummariesBenchmark {
             System.out.println("pipeline_ideal_critical_path: " + (waves + levels) * latencyMs + " ms");
             System.out.println("pipeline_end_to_end_best: " + bestMs + " ms");
             System.out.printf("pipeline_ratio_median: %.3f ratio (target <= 1.10)%n", ratios.get(ratios.size() / 2));
+            breakdown(camel, "pipeline_step_", List.of("summariesConsume", "summariesSummarize"), List.of("summariesValidate",
+                    "summariesFindExisting", "summariesDownloadTranscript", "summariesSpoolTranscript", "summariesMap",
+                    "summariesReduceLevels", "summariesMapCall", "summariesLlmGuarded", "summariesLlmRetried", "summariesLlmPost", "summariesLlmAnswer",
+                    "summariesDocument", "summariesUploadJson", "summariesUploadText", "summariesStore",
+                    "summariesCommit"));
+        }
+    }
+
+    /** Where the time goes: mean time of routes and steps over all their exchanges so far (warm-up included). */
+    private static void breakdown(CamelContext camel, String prefix, List<String> routes, List<String> steps) throws Exception {
+        var managed = camel.getCamelContextExtension().getContextPlugin(org.apache.camel.api.management.ManagedCamelContext.class);
+        if (managed == null) {
+            return;
+        }
+        for (String route : routes) {
+            var r = managed.getManagedRoute(route);
+            if (r != null) {
+                System.out.printf("%sroute_%s: %d ms mean (%d exchanges)%n", prefix, route, r.getMeanProcessingTime(),
+                        r.getExchangesTotal());
+            }
+        }
+        for (String id : steps) {
+            var p = managed.getManagedProcessor(id);
+            if (p != null) {
+                System.out.printf("%s%s: %d ms mean, %d ms max%n", prefix, id, p.getMeanProcessingTime(), p.getMaxProcessingTime());
+            }
         }
     }
 
@@ -182,6 +218,8 @@ public final class SummariesBenchmark {
         double relayRate = rows / seconds;
         System.out.printf("relay_rows: %d rows%n", rows);
         System.out.printf("relay_throughput: %.0f rows/s%n", relayRate);
+        breakdown(camel, "relay_step_", List.of("summariesOutboxRelay"), List.of("summariesOutboxClaim", "summariesOutboxPublish",
+                "summariesOutboxMarkPublished"));
         camel.getRouteController().startRoute("summariesOutboxPoll");
         if (toolsCp == null || toolsCp.isBlank()) {
             System.out.println("relay_baseline: skipped (BENCH_TOOLS_CP not set)");
@@ -231,10 +269,40 @@ public final class SummariesBenchmark {
             System.gc();
             long before = memory.getHeapMemoryUsage().getUsed();
             AtomicLong peak = new AtomicLong(before);
+            // what survives each collection (the heap's live set plus what the collector did not reach yet): sampled
+            // "used" alone also counts the garbage a young generation holds until its next collection
+            AtomicLong peakAfterGc = new AtomicLong(before);
+            // the heap's pools only (a collection also reports Metaspace and the code cache)
+            java.util.Set<String> heapPools = new java.util.HashSet<>();
+            for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                    heapPools.add(pool.getName());
+                }
+            }
+            javax.management.NotificationListener afterGc = (notification, handback) -> {
+                if (com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                    var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                            (javax.management.openmbean.CompositeData) notification.getUserData());
+                    long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                            .filter(pool -> heapPools.contains(pool.getKey())).mapToLong(pool -> pool.getValue().getUsed()).sum();
+                    peakAfterGc.accumulateAndGet(used, Math::max);
+                }
+            };
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((javax.management.NotificationEmitter) gc).addNotificationListener(afterGc, null, null);
+            }
             ExecutorService sampler = Executors.newSingleThreadExecutor();
+            CALLS.clear();
+            long sampleStart = System.nanoTime();
             Future<?> sampling = sampler.submit(() -> {
+                long nextReport = sampleStart + 30_000_000_000L;
                 while (!Thread.currentThread().isInterrupted()) {
                     peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    if (System.nanoTime() > nextReport) {
+                        nextReport += 30_000_000_000L;
+                        System.out.printf("heap_progress: %d LLM calls after %d s, peak used %d MB%n", CALLS.size(),
+                                (System.nanoTime() - sampleStart) / 1_000_000_000L, peak.get() / (1024 * 1024));
+                    }
                     try {
                         Thread.sleep(20);
                     } catch (InterruptedException e) {
@@ -274,9 +342,66 @@ public final class SummariesBenchmark {
             System.out.printf("heap_peak_used: %d MB (target <= 256, whole JVM incl. the in-JVM Kafka broker; -Xmx %d MB)%n",
                     peak.get() / (1024 * 1024), maxHeap / (1024 * 1024));
             System.out.printf("heap_peak_increase: %d MB%n", (peak.get() - before) / (1024 * 1024));
+            System.out.printf("heap_peak_after_gc: %d MB (heap left after a collection, highest of the run; target <= 256)%n",
+                    peakAfterGc.get() / (1024 * 1024));
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((javax.management.NotificationEmitter) gc).removeNotificationListener(afterGc);
+            }
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /** One call the LLM stub answered: when it arrived and when the answer was sent (System.nanoTime), which phase. */
+    private record StubCall(long arrived, long answered, boolean reduce, int clientPort) {
+    }
+
+    private static final List<StubCall> CALLS = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** Where one run's time went, from the LLM stub's point of view. */
+    private static String timeline(long start, long end) {
+        List<StubCall> calls;
+        synchronized (CALLS) {
+            calls = new ArrayList<>(CALLS);
+        }
+        long firstMap = calls.stream().filter(c -> !c.reduce()).mapToLong(StubCall::arrived).min().orElse(start);
+        long lastMap = calls.stream().filter(c -> !c.reduce()).mapToLong(StubCall::answered).max().orElse(start);
+        long firstReduce = calls.stream().filter(StubCall::reduce).mapToLong(StubCall::arrived).min().orElse(lastMap);
+        long lastReduce = calls.stream().filter(StubCall::reduce).mapToLong(StubCall::answered).max().orElse(lastMap);
+        List<long[]> edges = new ArrayList<>();
+        for (StubCall c : calls) {
+            edges.add(new long[] {c.arrived(), 1});
+            edges.add(new long[] {c.answered(), -1});
+        }
+        edges.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+        long inFlight = 0;
+        long maxInFlight = 0;
+        for (long[] e : edges) {
+            inFlight += e[1];
+            maxInFlight = Math.max(maxInFlight, inFlight);
+        }
+        // the hub's own time between two calls on one connection: answer read, next request made and sent
+        Map<Integer, List<StubCall>> byConnection = new HashMap<>();
+        calls.forEach(c -> byConnection.computeIfAbsent(c.clientPort(), k -> new ArrayList<>()).add(c));
+        long gaps = 0;
+        long gapSum = 0;
+        for (List<StubCall> connection : byConnection.values()) {
+            connection.sort((x, y) -> Long.compare(x.arrived(), y.arrived()));
+            for (int i = 1; i < connection.size(); i++) {
+                if (connection.get(i).reduce() == connection.get(i - 1).reduce()) {
+                    gapSum += connection.get(i).arrived() - connection.get(i - 1).answered();
+                    gaps++;
+                }
+            }
+        }
+        double meanGap = gaps == 0 ? 0 : gapSum / 1e6 / gaps;
+        double meanCall = calls.stream().mapToLong(c -> c.answered() - c.arrived()).average().orElse(0) / 1e6;
+        return String.format("to first LLM call %d ms, map %d ms (%d calls, at most %d at once, %.0f ms each at the stub, "
+                        + "%.1f ms between calls on one connection), "
+                        + "map->reduce %d ms, reduce %d ms, reduce->video.summarized %d ms",
+                (firstMap - start) / 1_000_000, (lastMap - firstMap) / 1_000_000, calls.stream().filter(c -> !c.reduce()).count(),
+                maxInFlight, meanCall, meanGap, (firstReduce - lastMap) / 1_000_000,
+                (lastReduce - firstReduce) / 1_000_000, (end - lastReduce) / 1_000_000);
     }
 
     private static HttpServer llmStub(AtomicLong latencyMs) throws IOException {
@@ -286,7 +411,8 @@ public final class SummariesBenchmark {
                 + "tokens long, the same every time so the benchmark is deterministic.\"},\"finish_reason\":\"stop\"}]}";
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         server.createContext("/v1/chat/completions", exchange -> {
-            exchange.getRequestBody().readAllBytes();
+            long arrived = System.nanoTime();
+            boolean reduce = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).contains("Partial summaries");
             try {
                 Thread.sleep(latencyMs.get());
             } catch (InterruptedException e) {
@@ -297,6 +423,7 @@ public final class SummariesBenchmark {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
+            CALLS.add(new StubCall(arrived, System.nanoTime(), reduce, exchange.getRemoteAddress().getPort()));
         });
         server.setExecutor(Executors.newFixedThreadPool(64));
         server.start();

@@ -156,6 +156,36 @@ class SummariesRouteTest {
     }
 
     @Test
+    void aPlainTextTranscriptIsCutIntoSentencesAndSummarizedWithoutTimes() throws Exception {
+        String sentence = "The speaker explains why an outbox keeps the database and the broker consistent. ";
+        transcript.set("{\"text\": \"" + sentence.repeat(600).trim() + "\"}");
+        FakeLlm llm = llm(0, n -> FakeLlm.Reply.ok(ANSWER));
+        mock("mock:s3-json").expectedMessageCount(1);
+        mock("mock:store").expectedMessageCount(1);
+        mock("mock:commit").expectedMessageCount(1);
+        mock("mock:dlt").expectedMessageCount(0);
+
+        send(event(47, "transcripts/47/transcript.json"));
+
+        MockEndpoint.assertIsSatisfied(camelContext);
+        JsonNode document = json.readTree(mock("mock:s3-json").getExchanges().get(0).getMessage().getBody(byte[].class));
+        int chunks = document.path("chunkCount").asInt();
+        // ~16 tokens a sentence, 600 sentences, chunks of at most 1000 tokens (unit profile)
+        assertThat(chunks).isGreaterThanOrEqualTo(9);
+        assertThat(llm.mapCalls).hasValue(chunks);
+        assertThat(document.path("summaryText").asText()).isEqualTo(ANSWER);
+        JsonNode parts = document.path("chunkSummaries");
+        assertThat(parts).hasSize(chunks);
+        for (JsonNode part : parts) {
+            assertThat(part.path("start").isNull() || part.path("start").isMissingNode()).as("a plain text has no times").isTrue();
+        }
+        SummaryWork work = mock("mock:store").getExchanges().get(0).getProperty(SummaryWork.PROPERTY, SummaryWork.class);
+        // every sentence reached the LLM once: the chunks' tokens add up to the text's (give or take a join)
+        assertThat(work.transcriptTokens()).isBetween(600 * tokenizer.countTokensOrdinary(sentence.trim()) - chunks,
+                600 * tokenizer.countTokensOrdinary(sentence.trim()) + 600);
+    }
+
+    @Test
     void reducesInGroupsLevelByLevelUntilOneSummaryRemains() throws Exception {
         transcript.set(snippets(2400));
         FakeLlm llm = llm(0, n -> FakeLlm.Reply.ok(ANSWER));
