@@ -1,5 +1,9 @@
 package routes.extraction;
 
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
@@ -14,6 +18,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import routes.shared.RegisteredExecutor;
 
 /** The beans extraction.camel.yaml refers to, and the flow's RabbitMQ topology. */
 @Configuration(proxyBeanMethods = false)
@@ -41,13 +47,18 @@ public class ExtractionConfiguration {
     }
 
     /**
-     * The pool the callback's publish runs on under the circuit breaker's timeout ({@code timeoutExecutorService:
-     * extractionPublishExecutor} in the YAML); bound in Camel's registry only, because an Executor bean would
-     * replace Spring Boot's applicationTaskExecutor.
+     * The threads that publish a callback's event and wait for the broker's confirm under the circuit breaker's
+     * timeout ({@code timeoutExecutorService: extractionPublishExecutor} in the YAML). Without it resilience4j starts
+     * a new thread per call on a 2-core machine (the common pool is too small). Bounded: {@code publish-threads} in
+     * flight, four times as many queued, beyond that the call fails at once (503), so a broker that stops answering
+     * cannot pile up work.
      */
     @Bean
-    PublishPool extractionPublishPool(ExtractionSettings settings) {
-        return new PublishPool(settings.callback().publishThreads());
+    RegisteredExecutor extractionPublishPool(ExtractionSettings settings) {
+        int threads = settings.callback().publishThreads();
+        return new RegisteredExecutor("extractionPublishExecutor", new ThreadPoolExecutor(threads, threads, 60,
+                TimeUnit.SECONDS, new ArrayBlockingQueue<>(threads * 4),
+                RegisteredExecutor.daemonThreads("extraction-publish"), new ThreadPoolExecutor.AbortPolicy()));
     }
 
     @Bean

@@ -1,12 +1,9 @@
 package routes.liveevents;
 
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-
-import org.apache.camel.CamelContext;
-import org.apache.camel.spring.boot.CamelContextConfiguration;
-import org.apache.camel.spi.ThreadPoolProfile;
-import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -19,6 +16,8 @@ import org.springframework.web.filter.CorsFilter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
+
+import routes.shared.RegisteredExecutor;
 
 /** The live events flow's beans: the stream ({@code liveEventStream}), broadcast validation and CORS. */
 @Configuration(proxyBeanMethods = false)
@@ -34,29 +33,13 @@ public class LiveEventsConfiguration {
      * The one thread every flow's {@code wireTap} to {@code direct:live-event} runs on
      * ({@code executorService: liveEventPublisher}): taps leave in the order the flows made them, so a stream never
      * shows PROCESSING before QUEUED. An unconfirmed publish takes microseconds; should the queue ever fill (the
-     * broker blocking), the tapping thread publishes itself rather than drop the event. Bound in Camel's registry,
-     * not as a Spring bean: an {@code Executor} bean would replace Spring Boot's task executor, which platform-http
-     * runs requests on.
+     * broker blocking), the tapping thread publishes itself rather than drop the event.
      */
     @Bean
-    CamelContextConfiguration liveEventPublisher(@Value("${hub.live-events.publish-queue-size:10000}") int queueSize) {
-        return new CamelContextConfiguration() {
-            @Override
-            public void beforeApplicationStart(CamelContext camel) {
-                ThreadPoolProfile profile = new ThreadPoolProfile("liveEventPublisher");
-                profile.setPoolSize(1);
-                profile.setMaxPoolSize(1);
-                profile.setMaxQueueSize(queueSize);
-                profile.setRejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns);
-                ExecutorService publisher = camel.getExecutorServiceManager().newThreadPool(this, "LiveEventPublisher", profile);
-                camel.getRegistry().bind("liveEventPublisher", ExecutorService.class, publisher);
-            }
-
-            @Override
-            public void afterApplicationStart(CamelContext camel) {
-                // nothing after start
-            }
-        };
+    RegisteredExecutor liveEventPublisher(@Value("${hub.live-events.publish-queue-size:10000}") int queueSize) {
+        return new RegisteredExecutor("liveEventPublisher", new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queueSize), RegisteredExecutor.daemonThreads("live-event-publisher"),
+                new ThreadPoolExecutor.CallerRunsPolicy()));
     }
 
     @Bean

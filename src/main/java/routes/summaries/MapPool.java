@@ -1,16 +1,11 @@
 package routes.summaries;
 
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import org.apache.camel.CamelContext;
-import org.apache.camel.spring.boot.CamelContextConfiguration;
-import org.springframework.beans.factory.DisposableBean;
 
 /**
  * The threads that make LLM calls for the map and reduce splitters: {@code hub.summaries.map-concurrency} of them,
@@ -33,36 +28,6 @@ public final class MapPool extends ThreadPoolExecutor {
         super(concurrency, concurrency, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(concurrency), threads,
                 MapPool::waitForRoom);
         threads.owner(this);
-    }
-
-    /** Puts the pool in Camel's registry before the routes start, and shuts it down with the application. */
-    public static final class Binding implements CamelContextConfiguration, DisposableBean {
-        private final String name;
-        private final MapPool pool;
-
-        public Binding(String name, MapPool pool) {
-            this.name = name;
-            this.pool = pool;
-        }
-
-        @Override
-        public void beforeApplicationStart(CamelContext camelContext) {
-            camelContext.getRegistry().bind(name, ExecutorService.class, pool);
-        }
-
-        @Override
-        public void afterApplicationStart(CamelContext camelContext) {
-            // nothing to do
-        }
-
-        @Override
-        public void destroy() {
-            pool.shutdownNow();
-        }
-
-        public MapPool pool() {
-            return pool;
-        }
     }
 
     private static void waitForRoom(Runnable task, ThreadPoolExecutor pool) {

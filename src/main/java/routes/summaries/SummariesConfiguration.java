@@ -17,6 +17,7 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 
 import routes.shared.HubSettings;
+import routes.shared.RegisteredExecutor;
 
 /** The beans summaries.camel.yaml refers to. */
 @Configuration(proxyBeanMethods = false)
@@ -50,13 +51,10 @@ public class SummariesConfiguration {
         return new MapReduce(llmChat, plan, transcriptChunker, hub.llm().model());
     }
 
-    /**
-     * The LLM call pool, bound in Camel's registry as {@code summariesMapPool} (the splitters' executorService) but
-     * not a Spring bean: an Executor bean would make Spring Boot skip its own task executor, which platform-http needs.
-     */
+    /** The LLM call pool, the splitters' {@code executorService: summariesMapPool}. */
     @Bean
-    MapPool.Binding summariesMapPoolBinding(SummariesSettings settings) {
-        return new MapPool.Binding("summariesMapPool", new MapPool(settings.mapConcurrency()));
+    RegisteredExecutor summariesMapPoolBinding(SummariesSettings settings) {
+        return new RegisteredExecutor("summariesMapPool", new MapPool(settings.mapConcurrency()));
     }
 
     /** The LLM circuit breaker's thresholds (circuitBreaker {@code summariesLlmBreaker} in summaries.camel.yaml). */

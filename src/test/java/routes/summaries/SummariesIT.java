@@ -81,7 +81,8 @@ class SummariesIT {
     @Autowired
     ObjectMapper json;
     @Autowired
-    MapPool.Binding mapPool;
+    @org.springframework.beans.factory.annotation.Qualifier("summariesMapPoolBinding")
+    routes.shared.RegisteredExecutor mapPool;
     @Value("${hub.kafka.brokers}")
     String brokers;
     @Value("${hub.s3.bucket}")
@@ -96,7 +97,7 @@ class SummariesIT {
     void setUp() {
         resources.truncate("video_summaries", "outbox_events");
         // chunks an earlier test left retrying (their record already dead-lettered) finish before the stubs change
-        MapPool pool = mapPool.pool();
+        MapPool pool = (MapPool) mapPool.executor();
         await().atMost(Duration.ofSeconds(20)).until(() -> pool.getActiveCount() == 0 && pool.getQueue().isEmpty());
         wireMock.resetAll();
         camelContext.getProcessor("summariesLlmBreaker", ResilienceProcessor.class).transitionToCloseState();

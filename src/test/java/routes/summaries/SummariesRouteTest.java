@@ -67,7 +67,8 @@ class SummariesRouteTest {
     @Autowired
     SummariesSettings settings;
     @Autowired
-    MapPool.Binding mapPool;
+    @org.springframework.beans.factory.annotation.Qualifier("summariesMapPoolBinding")
+    routes.shared.RegisteredExecutor mapPool;
 
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicReference<String> transcript = new AtomicReference<>();
@@ -105,7 +106,7 @@ class SummariesRouteTest {
         }
         MockEndpoint.resetMocks(camelContext);
         // what an earlier test left running (chunks still retrying after their record was dead-lettered) ends first
-        MapPool pool = mapPool.pool();
+        MapPool pool = (MapPool) mapPool.executor();
         await().atMost(Duration.ofSeconds(10)).until(() -> pool.getActiveCount() == 0 && pool.getQueue().isEmpty());
         camelContext.getProcessor("summariesLlmBreaker", ResilienceProcessor.class).transitionToCloseState();
         existing.set(0);
