@@ -16,7 +16,7 @@ public record HubSettings(String name, S3 s3, Security security, Peers peers, Ll
      * @param signatureToleranceSeconds how far a signature's timestamp may be from now (signature mode)
      */
     public record Security(String internalSecret, String internalSecretPrevious, String internalAuth,
-                           Long signatureToleranceSeconds) {
+                           long signatureToleranceSeconds) {
     }
 
     /** Base URLs of the HTTP services the hub calls. */

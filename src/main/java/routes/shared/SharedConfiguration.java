@@ -23,9 +23,9 @@ public class SharedConfiguration {
     @Bean
     InternalSecretGuard internalSecretGuard(HubSettings settings) {
         HubSettings.Security security = settings.security();
-        long tolerance = security.signatureToleranceSeconds() == null ? 300 : security.signatureToleranceSeconds();
         InternalSecretGuard guard = new InternalSecretGuard(security.internalSecret(), security.internalSecretPrevious(),
-                InternalSecretGuard.Mode.parse(security.internalAuth()), Duration.ofSeconds(tolerance), Clock.systemUTC());
+                InternalSecretGuard.Mode.parse(security.internalAuth()),
+                Duration.ofSeconds(security.signatureToleranceSeconds()), Clock.systemUTC());
         if (!guard.configured()) {
             // prod refuses to start (ProductionSecrets); elsewhere say why every internal call will get a 401
             LoggerFactory.getLogger(InternalSecretGuard.class)
