@@ -30,8 +30,19 @@ public class SummariesConfiguration {
     }
 
     @Bean
-    TranscriptChunker transcriptChunker(Encoding summariesTokenizer, SummariesSettings settings) {
-        return new TranscriptChunker(summariesTokenizer, settings.chunkTokens());
+    TranscriptChunker transcriptChunker(Encoding summariesTokenizer, SummariesSettings settings,
+                                        RegisteredExecutor summariesChunkReaderBinding) {
+        return new TranscriptChunker(summariesTokenizer, settings.chunkTokens(), summariesChunkReaderBinding.executor());
+    }
+
+    /**
+     * Makes each video's next chunk (JSON reading and tokenizing) while its LLM calls run. Two threads: the
+     * tokenizer is CPU work, and a chunk is made in milliseconds while a call takes seconds.
+     */
+    @Bean
+    RegisteredExecutor summariesChunkReaderBinding() {
+        return new RegisteredExecutor("summariesChunkReader",
+                java.util.concurrent.Executors.newFixedThreadPool(2, RegisteredExecutor.daemonThreads("summaries-chunk-reader")));
     }
 
     @Bean

@@ -12,6 +12,9 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -29,6 +32,9 @@ import com.knuddels.jtokkit.api.IntArrayList;
  * {@code snippets} array, or {@code {"text": "..."}} (cut into sentences, no times). Anything else, invalid
  * JSON, or a transcript without any text is a {@link SummaryRejected}. A snippet longer than a chunk is cut by
  * tokens.
+ * <p>
+ * With a read-ahead executor, the chunk after the one the splitter takes is made there while the LLM works: the
+ * tokenizer (a few milliseconds per chunk) no longer runs on an LLM pool thread between two calls.
  */
 public final class TranscriptChunker {
 
@@ -38,10 +44,18 @@ public final class TranscriptChunker {
     private final Encoding encoding;
     private final int maxTokens;
     private final JsonFactory json = new JsonFactory();
+    private final Executor readAhead;
 
+    /** Chunks made on the caller's thread, when it asks for them. */
     public TranscriptChunker(Encoding encoding, int maxTokens) {
+        this(encoding, maxTokens, Runnable::run);
+    }
+
+    /** The next chunk made on {@code readAhead} while the caller works on the current one. */
+    public TranscriptChunker(Encoding encoding, int maxTokens, Executor readAhead) {
         this.encoding = encoding;
         this.maxTokens = maxTokens;
+        this.readAhead = readAhead;
     }
 
     public int maxTokens() {
@@ -207,12 +221,16 @@ public final class TranscriptChunker {
         }
     }
 
-    /** The chunks, made one at a time; the first is read at once, so an empty transcript fails early. */
+    /**
+     * The chunks, made one at a time; the first is read at once, so an empty transcript fails early. The one after
+     * {@code next} is made on the read-ahead executor ({@code ahead}); the parser is used by one thread at a time.
+     */
     public final class Chunks implements Iterator<TranscriptChunk>, Closeable {
         private final JsonParser parser;
         private final SnippetSource snippets;
         private final Deque<Piece> pending = new ArrayDeque<>();
         private TranscriptChunk next;
+        private CompletableFuture<TranscriptChunk> ahead;
         private int index;
         private boolean closed;
 
@@ -223,6 +241,25 @@ public final class TranscriptChunker {
             if (next == null) {
                 close();
                 throw new SummaryRejected(SummaryRejected.EMPTY_TRANSCRIPT, "the transcript has no text to summarize");
+            }
+            readAhead();
+        }
+
+        private void readAhead() {
+            ahead = CompletableFuture.supplyAsync(this::makeChunk, readAhead);
+        }
+
+        /** The chunk the read-ahead made (null at the end); its failure is thrown here, as a synchronous read would. */
+        private TranscriptChunk awaitAhead() {
+            try {
+                return ahead.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            } finally {
+                ahead = null;
             }
         }
 
@@ -240,13 +277,15 @@ public final class TranscriptChunker {
             }
             TranscriptChunk current = next;
             try {
-                next = makeChunk();
+                next = awaitAhead();
             } catch (RuntimeException e) {
                 close();
                 throw e;
             }
             if (next == null) {
                 close();
+            } else {
+                readAhead();
             }
             return current;
         }
@@ -255,6 +294,11 @@ public final class TranscriptChunker {
         public synchronized void close() {
             if (!closed) {
                 closed = true;
+                // a read-ahead still running reads the parser: let it finish before the parser is closed
+                if (ahead != null) {
+                    ahead.handle((chunk, failure) -> null).join();
+                    ahead = null;
+                }
                 closeQuietly(parser);
             }
         }

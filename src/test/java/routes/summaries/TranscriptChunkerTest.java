@@ -160,6 +160,38 @@ class TranscriptChunkerTest {
                 .isInstanceOfSatisfying(SummaryRejected.class, e -> assertThat(e.reason()).isEqualTo(SummaryRejected.INVALID_TRANSCRIPT));
     }
 
+    @Test
+    void readingAheadOnAnotherThreadGivesTheSameChunksAndTheSameErrors() throws Exception {
+        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            TranscriptChunker ahead = new TranscriptChunker(CL100K, 300, reader);
+            StringBuilder json = new StringBuilder("[");
+            for (int i = 0; i < 500; i++) {
+                json.append(i == 0 ? "" : ",").append("{\"text\":\"Line ").append(i)
+                        .append(" of a transcript read ahead.\",\"start\":").append(i).append(",\"duration\":1}");
+            }
+            json.append("]");
+            List<TranscriptChunk> expected = all(json.toString());
+            List<TranscriptChunk> actual = new ArrayList<>();
+            ahead.chunks(stream(json.toString())).forEachRemaining(actual::add);
+            assertThat(expected).hasSizeGreaterThan(3);
+            assertThat(actual).isEqualTo(expected);
+
+            String ok = "{\"text\":\"" + "fine words here ".repeat(30) + "\"},";
+            TranscriptChunker.Chunks failing = ahead.chunks(stream("[" + ok.repeat(20) + "{\"text\": oops}]"));
+            assertThatThrownBy(() -> failing.forEachRemaining(c -> { }))
+                    .isInstanceOfSatisfying(SummaryRejected.class, e -> assertThat(e.reason()).isEqualTo(SummaryRejected.INVALID_TRANSCRIPT));
+
+            // closed while the next chunk is being read (a parallel splitter stopping after a failed chunk)
+            TranscriptChunker.Chunks stopped = ahead.chunks(stream(json.toString()));
+            stopped.next();
+            stopped.close();
+            assertThat(stopped.hasNext()).isFalse();
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+
     private void assertRejected(String json, String reason, String message) {
         assertThatThrownBy(() -> all(json)).as(json)
                 .isInstanceOfSatisfying(SummaryRejected.class, e -> {
