@@ -63,7 +63,19 @@ public final class SummariesBenchmark {
     private SummariesBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run();
+        } catch (Throwable e) {
+            // e.g. an OutOfMemoryError in (c): say so and end the JVM (the hub's pools would keep it alive)
+            System.out.println("bench_failed: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run() throws Exception {
         long llmLatencyMs = Long.getLong("bench.llmLatencyMs", 100);
         int relayRows = Integer.getInteger("bench.relayRows", 50_000);
         String toolsCp = System.getenv("BENCH_TOOLS_CP");
@@ -123,7 +135,6 @@ public final class SummariesBenchmark {
             s3Server.close();
             kafka.destroy();
         }
-        System.exit(0);
     }
 
     /** (a) one video of 40 chunks through Kafka -> S3 -> LLM -> S3/DB/outbox -> Kafka, against the critical path. */
@@ -136,7 +147,10 @@ public final class SummariesBenchmark {
             long bestMs = Long.MAX_VALUE;
             int chunks = 0;
             int levels = 0;
-            for (int run = 0; run < 4; run++) {
+            // the first runs warm the JIT up (a service runs warm); the median of the others is the figure
+            int warmup = Integer.getInteger("bench.pipelineWarmup", 3);
+            int runs = warmup + Integer.getInteger("bench.pipelineRuns", 9);
+            for (int run = 0; run < runs; run++) {
                 long videoId = 7_000_000 + run;
                 String key = "transcripts/" + videoId + "/transcript.json";
                 s3.putObject(b -> b.bucket("hub-bench").key(key), RequestBody.fromString(transcript));
@@ -154,7 +168,7 @@ public final class SummariesBenchmark {
                 levels = (Integer) info.get("levels");
                 long waves = (chunks + settings.mapConcurrency() - 1) / settings.mapConcurrency();
                 long ideal = (waves + levels) * latencyMs;
-                if (run > 0) { // the first run warms the JIT up
+                if (run >= warmup) {
                     ratios.add((double) elapsedMs / ideal);
                     bestMs = Math.min(bestMs, elapsedMs);
                 }
@@ -272,6 +286,10 @@ public final class SummariesBenchmark {
             // what survives each collection (the heap's live set plus what the collector did not reach yet): sampled
             // "used" alone also counts the garbage a young generation holds until its next collection
             AtomicLong peakAfterGc = new AtomicLong(before);
+            // the live set: what a full collection leaves (a young collection leaves the old generation's garbage)
+            AtomicLong peakAfterFullGc = new AtomicLong(before);
+            java.util.concurrent.atomic.AtomicInteger fullCollections = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicLong gcMillis = new AtomicLong();
             // the heap's pools only (a collection also reports Metaspace and the code cache)
             java.util.Set<String> heapPools = new java.util.HashSet<>();
             for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -286,6 +304,11 @@ public final class SummariesBenchmark {
                     long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
                             .filter(pool -> heapPools.contains(pool.getKey())).mapToLong(pool -> pool.getValue().getUsed()).sum();
                     peakAfterGc.accumulateAndGet(used, Math::max);
+                    gcMillis.addAndGet(info.getGcInfo().getDuration());
+                    if (info.getGcAction().contains("major")) {
+                        fullCollections.incrementAndGet();
+                        peakAfterFullGc.accumulateAndGet(used, Math::max);
+                    }
                 }
             };
             for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -339,11 +362,16 @@ public final class SummariesBenchmark {
             System.out.printf("heap_transcripts: 20 x %d MB%n", Files.size(file) / (1024 * 1024));
             System.out.printf("heap_run_time: %.1f s%n", seconds);
             System.out.printf("heap_before: %d MB%n", before / (1024 * 1024));
-            System.out.printf("heap_peak_used: %d MB (target <= 256, whole JVM incl. the in-JVM Kafka broker; -Xmx %d MB)%n",
-                    peak.get() / (1024 * 1024), maxHeap / (1024 * 1024));
+            System.out.printf("heap_limit: %d MB (-Xmx of the whole JVM: the hub, the in-JVM Kafka broker, the LLM stub; target <= 256)%n",
+                    maxHeap / (1024 * 1024));
+            System.out.printf("heap_peak_used: %d MB (garbage included: the collector runs when the limit is near)%n",
+                    peak.get() / (1024 * 1024));
             System.out.printf("heap_peak_increase: %d MB%n", (peak.get() - before) / (1024 * 1024));
-            System.out.printf("heap_peak_after_gc: %d MB (heap left after a collection, highest of the run; target <= 256)%n",
+            System.out.printf("heap_peak_after_gc: %d MB (highest heap left after any collection)%n",
                     peakAfterGc.get() / (1024 * 1024));
+            System.out.printf("heap_live_peak: %d MB (highest heap left after a full collection; %d full collections)%n",
+                    peakAfterFullGc.get() / (1024 * 1024), fullCollections.get());
+            System.out.printf("heap_gc_time: %.1f s of %.1f s%n", gcMillis.get() / 1000.0, seconds);
             for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
                 ((javax.management.NotificationEmitter) gc).removeNotificationListener(afterGc);
             }

@@ -157,6 +157,27 @@ class SummariesRouteTest {
     }
 
     @Test
+    void aSummaryObjectThatCannotBeStoredInS3LeavesNoRowAndNoEvent() throws Exception {
+        transcript.set(snippets(20));
+        FakeLlm llm = llm(0, n -> FakeLlm.Reply.ok(ANSWER));
+        mock("mock:s3-text").whenAnyExchangeReceived(e -> {
+            throw new java.io.IOException("S3 refused summary.txt");
+        });
+        mock("mock:store").expectedMessageCount(0);
+        mock("mock:dlt").expectedMessageCount(1);
+        mock("mock:commit").expectedMessageCount(1);
+
+        send(event(47, "transcripts/47/transcript.json"));
+
+        MockEndpoint.assertIsSatisfied(camelContext);
+        Exchange dead = mock("mock:dlt").getExchanges().get(0);
+        assertThat(dead.getMessage().getHeader(DeadLetters.EXCEPTION)).isEqualTo(java.io.IOException.class.getName());
+        assertThat(dead.getMessage().getHeader(DeadLetters.ATTEMPTS)).isEqualTo(String.valueOf(settings.retry().attempts()));
+        assertThat(mock("mock:s3-text").getReceivedCounter()).as("one upload per attempt").isEqualTo(settings.retry().attempts());
+        assertThat(llm.mapCalls).hasValueGreaterThan(0);
+    }
+
+    @Test
     void aPlainTextTranscriptIsCutIntoSentencesAndSummarizedWithoutTimes() throws Exception {
         String sentence = "The speaker explains why an outbox keeps the database and the broker consistent. ";
         transcript.set("{\"text\": \"" + sentence.repeat(600).trim() + "\"}");
