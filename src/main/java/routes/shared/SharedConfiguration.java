@@ -39,6 +39,12 @@ public class SharedConfiguration {
         return new HttpProblemResponse();
     }
 
+    /** camel-sql's {@code prepareStatementStrategy} for statements whose named parameters come from a map body. */
+    @Bean
+    MapParameters sqlMapParameters() {
+        return new MapParameters();
+    }
+
     @Bean
     CorrelationId correlationId() {
         return new CorrelationId();
