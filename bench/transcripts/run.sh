@@ -8,6 +8,7 @@
 #    answers 200 at once: in = envelopes consumed/s, out = events published/s (2 progress + 1 completed each).
 #    WARMUP envelopes (default 1000) go through first, untimed, so the JIT has compiled the hot paths; their rate is
 #    printed as hub_warmup_*. WARMUP=0 measures a cold JVM.
+# BENCH_JAVA_OPTS: extra JVM options for the hub (e.g. -XX:StartFlightRecording=filename=/tmp/t.jfr,settings=profile).
 # Prints `name: value unit` lines and the ratio hub (in+out) / PerfTest (in+out); the target is >= 0.5.
 source "$(dirname "$0")/../lib/tools.sh"
 MESSAGES="${1:-3000}"
@@ -38,7 +39,7 @@ sent1=$(rate sending "$BENCH_ROOT/target/perftest-1.log"); recv1=$(rate receivin
 sent100=$(rate sending "$BENCH_ROOT/target/perftest-100.log"); recv100=$(rate receiving "$BENCH_ROOT/target/perftest-100.log")
 
 hub_out="$BENCH_ROOT/target/transcripts-hub.log"
-java -Xmx768m -XX:+UseSerialGC -cp "$HUB_TEST_CP" routes.transcripts.TranscriptsBenchmark "$MESSAGES" "$CONCURRENCY" "$PREFETCH" "$WARMUP" \
+java -Xmx768m -XX:+UseSerialGC ${BENCH_JAVA_OPTS:-} -cp "$HUB_TEST_CP" routes.transcripts.TranscriptsBenchmark "$MESSAGES" "$CONCURRENCY" "$PREFETCH" "$WARMUP" \
   > "$hub_out" 2>"$BENCH_ROOT/target/transcripts-hub.err" || { cat "$BENCH_ROOT/target/transcripts-hub.err" >&2; exit 1; }
 grep -E '^hub_[a-z_]+: ' "$hub_out"
 hub_rate=$(grep '^hub_rate: ' "$hub_out" | awk '{print $2}')
