@@ -32,7 +32,9 @@ public class SummariesConfiguration {
     @Bean
     TranscriptChunker transcriptChunker(Encoding summariesTokenizer, SummariesSettings settings,
                                         RegisteredExecutor summariesChunkReaderBinding) {
-        return new TranscriptChunker(summariesTokenizer, settings.chunkTokens(), summariesChunkReaderBinding.executor());
+        // as many chunks ready as the map pool has threads: a wave of calls that ends together finds them all made
+        return new TranscriptChunker(summariesTokenizer, settings.chunkTokens(), summariesChunkReaderBinding.executor(),
+                settings.mapConcurrency());
     }
 
     /**

@@ -33,8 +33,9 @@ import com.knuddels.jtokkit.api.IntArrayList;
  * JSON, or a transcript without any text is a {@link SummaryRejected}. A snippet longer than a chunk is cut by
  * tokens.
  * <p>
- * With a read-ahead executor, the chunk after the one the splitter takes is made there while the LLM works: the
- * tokenizer (a few milliseconds per chunk) no longer runs on an LLM pool thread between two calls.
+ * With a read-ahead executor, the next {@code readAheadChunks} chunks are made there, one after the other, while the
+ * LLM works: the tokenizer (a few milliseconds per chunk) no longer runs between two calls, and when a wave of calls
+ * ends together, each finds its next chunk ready instead of waiting for the ones before it to be tokenized.
  */
 public final class TranscriptChunker {
 
@@ -45,17 +46,22 @@ public final class TranscriptChunker {
     private final int maxTokens;
     private final JsonFactory json = new JsonFactory();
     private final Executor readAhead;
+    private final int readAheadChunks;
 
     /** Chunks made on the caller's thread, when it asks for them. */
     public TranscriptChunker(Encoding encoding, int maxTokens) {
-        this(encoding, maxTokens, Runnable::run);
+        this(encoding, maxTokens, Runnable::run, 1);
     }
 
-    /** The next chunk made on {@code readAhead} while the caller works on the current one. */
-    public TranscriptChunker(Encoding encoding, int maxTokens, Executor readAhead) {
+    /** Up to {@code readAheadChunks} chunks made on {@code readAhead} ahead of the one the caller takes. */
+    public TranscriptChunker(Encoding encoding, int maxTokens, Executor readAhead, int readAheadChunks) {
+        if (readAheadChunks < 1) {
+            throw new IllegalArgumentException("read-ahead chunks must be at least 1, got " + readAheadChunks);
+        }
         this.encoding = encoding;
         this.maxTokens = maxTokens;
         this.readAhead = readAhead;
+        this.readAheadChunks = readAheadChunks;
     }
 
     public int maxTokens() {
@@ -223,16 +229,18 @@ public final class TranscriptChunker {
 
     /**
      * The chunks, made one at a time; the first is read at once, so an empty transcript fails early. The one after
-     * {@code next} is made on the read-ahead executor ({@code ahead}); the parser is used by one thread at a time.
+     * {@code next} are made on the read-ahead executor ({@code ahead}, a chain: each starts when the one before it is
+     * done), so the parser is used by one thread at a time.
      */
     public final class Chunks implements Iterator<TranscriptChunk>, Closeable {
         private final JsonParser parser;
         private final SnippetSource snippets;
         private final Deque<Piece> pending = new ArrayDeque<>();
         private TranscriptChunk next;
-        private CompletableFuture<TranscriptChunk> ahead;
+        private final Deque<CompletableFuture<TranscriptChunk>> ahead = new ArrayDeque<>();
+        private CompletableFuture<TranscriptChunk> last;
         private int index;
-        private boolean closed;
+        private volatile boolean closed;
 
         Chunks(JsonParser parser, SnippetSource snippets) {
             this.parser = parser;
@@ -245,21 +253,25 @@ public final class TranscriptChunker {
             readAhead();
         }
 
+        /** Tops the chain up to {@code readAheadChunks}; after the end (or a failure) each link passes it on. */
         private void readAhead() {
-            ahead = CompletableFuture.supplyAsync(this::makeChunk, readAhead);
+            while (ahead.size() < readAheadChunks) {
+                last = last == null
+                        ? CompletableFuture.supplyAsync(this::makeChunk, readAhead)
+                        : last.thenApplyAsync(before -> before == null || closed ? null : makeChunk(), readAhead);
+                ahead.addLast(last);
+            }
         }
 
-        /** The chunk the read-ahead made (null at the end); its failure is thrown here, as a synchronous read would. */
+        /** The next chunk the read-ahead made (null at the end); its failure is thrown here, as a synchronous read would. */
         private TranscriptChunk awaitAhead() {
             try {
-                return ahead.join();
+                return ahead.removeFirst().join();
             } catch (CompletionException e) {
                 if (e.getCause() instanceof RuntimeException cause) {
                     throw cause;
                 }
                 throw e;
-            } finally {
-                ahead = null;
             }
         }
 
@@ -294,10 +306,11 @@ public final class TranscriptChunker {
         public synchronized void close() {
             if (!closed) {
                 closed = true;
-                // a read-ahead still running reads the parser: let it finish before the parser is closed
-                if (ahead != null) {
-                    ahead.handle((chunk, failure) -> null).join();
-                    ahead = null;
+                // a read-ahead still running reads the parser: let the chain finish (links not started yet make
+                // nothing now) before the parser is closed
+                if (last != null) {
+                    last.handle((chunk, failure) -> null).join();
+                    ahead.clear();
                 }
                 closeQuietly(parser);
             }

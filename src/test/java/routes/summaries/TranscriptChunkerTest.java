@@ -164,7 +164,7 @@ class TranscriptChunkerTest {
     void readingAheadOnAnotherThreadGivesTheSameChunksAndTheSameErrors() throws Exception {
         java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
-            TranscriptChunker ahead = new TranscriptChunker(CL100K, 300, reader);
+            TranscriptChunker ahead = new TranscriptChunker(CL100K, 300, reader, 3);
             StringBuilder json = new StringBuilder("[");
             for (int i = 0; i < 500; i++) {
                 json.append(i == 0 ? "" : ",").append("{\"text\":\"Line ").append(i)
