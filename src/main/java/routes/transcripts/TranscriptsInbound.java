@@ -138,6 +138,11 @@ public final class TranscriptsInbound {
         return decision;
     }
 
+    /** Named parameter of the statements that need only the delivery's message id. */
+    public Map<String, Object> messageIdParameter(Exchange exchange) {
+        return Map.of("messageId", exchange.getProperty(REQUEST, TranscriptRequest.class).messageId());
+    }
+
     /** Named parameters that store an outcome. */
     public Map<String, Object> outcomeParameters(Exchange exchange) {
         TranscriptRequest request = exchange.getProperty(REQUEST, TranscriptRequest.class);
