@@ -12,7 +12,7 @@
 # Prints `name: value unit` lines and the ratio hub (in+out) / PerfTest (in+out); the target is >= 0.5.
 source "$(dirname "$0")/../lib/tools.sh"
 MESSAGES="${1:-3000}"
-CONCURRENCY="${2:-8}"
+CONCURRENCY="${2:-16}"
 PREFETCH="${3:-16}"
 WARMUP="${4:-1000}"
 PERF_SECONDS="${PERF_SECONDS:-15}"
