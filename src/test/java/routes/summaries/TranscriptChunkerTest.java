@@ -132,6 +132,46 @@ class TranscriptChunkerTest {
     }
 
     @Test
+    void aChunksCountIsTheTokenizersCountOfItsTextForTextOfEveryKind() {
+        // letters, contractions, digits, punctuation, accents and combining marks, CJK, emoji, no-break and other
+        // spaces, tabs and newlines inside snippets, snippets longer than a chunk (cut by tokens)
+        String[] atoms = {"word", "Integration", "hub's", "don't", "I'll", "12345", "3.14", "-", "--", "(", ")", ".", "!?",
+                "\\\"quoted\\\"", "café", "naïve", "e\u0301", "日本語", "中文字符", "😀", "👍🏽", "\u00a0", "\u2009", "\\t",
+                "\\n", "  ", "x", "ABC", "#tag", "@user", "http://example.com/a?b=1", "'", "'s", "99%", "€5"};
+        java.util.Random random = new java.util.Random(20261122);
+        for (int transcript = 0; transcript < 150; transcript++) {
+            int limit = 20 + random.nextInt(300);
+            StringBuilder json = new StringBuilder("[");
+            int snippets = 1 + random.nextInt(60);
+            for (int i = 0; i < snippets; i++) {
+                StringBuilder text = new StringBuilder();
+                int words = 1 + random.nextInt(random.nextInt(10) == 0 ? 400 : 25);
+                for (int w = 0; w < words; w++) {
+                    text.append(atoms[random.nextInt(atoms.length)]);
+                    if (random.nextInt(3) > 0) {
+                        text.append(' ');
+                    }
+                }
+                json.append(i == 0 ? "" : ",").append("{\"text\":\"").append(text).append("\",\"start\":").append(i)
+                        .append(",\"duration\":1}");
+            }
+            json.append("]");
+            TranscriptChunker.Chunks chunks;
+            try {
+                chunks = new TranscriptChunker(CL100K, limit).chunks(stream(json.toString()));
+            } catch (SummaryRejected blank) {
+                continue; // only blank snippets drawn
+            }
+            int seed = transcript;
+            chunks.forEachRemaining(chunk -> {
+                assertThat(chunk.tokens()).as("transcript %d, chunk %d", seed, chunk.index())
+                        .isEqualTo(CL100K.countTokensOrdinary(chunk.text()))
+                        .isLessThanOrEqualTo(limit);
+            });
+        }
+    }
+
+    @Test
     void anEmptyTranscriptIsRejected() {
         assertRejected("[]", SummaryRejected.EMPTY_TRANSCRIPT, "no text");
         assertRejected("[{\"text\":\"   \"},{\"text\":\"\"}]", SummaryRejected.EMPTY_TRANSCRIPT, "no text");
