@@ -59,7 +59,12 @@ public class SharedConfiguration {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
                 .forcePathStyle(true);
         if (s3.overrideEndpoint()) {
-            builder.endpointOverride(URI.create(s3.endpoint()));
+            // S3-compatible servers (MinIO, LocalStack, S3Proxy): checksums only where S3 requires them. The SDK's
+            // default (2.30+) adds CRC32 checksums to every request and checks them on every download, which not
+            // every such server supports
+            builder.endpointOverride(URI.create(s3.endpoint()))
+                    .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED);
         }
         return builder.build();
     }
