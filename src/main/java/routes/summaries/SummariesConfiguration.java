@@ -1,6 +1,7 @@
 package routes.summaries;
 
 import java.nio.file.Path;
+import java.util.concurrent.Executors;
 
 import org.apache.camel.model.Resilience4jConfigurationDefinition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -44,7 +45,7 @@ public class SummariesConfiguration {
     @Bean
     RegisteredExecutor summariesChunkReaderBinding() {
         return new RegisteredExecutor("summariesChunkReader",
-                java.util.concurrent.Executors.newFixedThreadPool(2, RegisteredExecutor.daemonThreads("summaries-chunk-reader")));
+                Executors.newFixedThreadPool(2, RegisteredExecutor.daemonThreads("summaries-chunk-reader")));
     }
 
     @Bean

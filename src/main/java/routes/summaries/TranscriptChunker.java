@@ -338,7 +338,6 @@ public final class TranscriptChunker {
             // precedes it in the text, and cl100k's pre-tokenizer (no look-behind, no rule that crosses a space into
             // the next word) cuts the joined text exactly where it cuts the pieces. TranscriptChunkerTest checks it on
             // random text of every character class.
-            int actual = tokens;
             Double start = null;
             Double end = null;
             for (Piece p : pieces) {
@@ -349,7 +348,7 @@ public final class TranscriptChunker {
                     end = p.end();
                 }
             }
-            return new TranscriptChunk(index++, text, actual, start, end);
+            return new TranscriptChunk(index++, text, tokens, start, end);
         }
 
         /** The next non-blank piece, cutting a snippet longer than a chunk by tokens. */
