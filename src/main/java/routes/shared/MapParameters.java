@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,24 +29,35 @@ public final class MapParameters extends DefaultSqlPrepareStatementStrategy {
     private static final Pattern PARAMETER = Pattern.compile(":\\?[^\\s,)]*");
     private static final Pattern PLAIN = Pattern.compile(":\\?(\\w+)");
 
+    /** Per statement: its parameter names in order, or empty when it has any other kind of parameter. */
+    private final Map<String, Optional<List<String>>> namesByStatement = new ConcurrentHashMap<>();
+
     @Override
     public Iterator<?> createPopulateIterator(String query, String preparedQuery, int expectedParams, Exchange exchange,
                                               Object value) throws SQLException {
         if (value instanceof Map<?, ?> parameters) {
-            List<Object> values = new ArrayList<>(expectedParams);
-            Matcher parameter = PARAMETER.matcher(query);
-            boolean plain = true;
-            while (plain && parameter.find()) {
-                Matcher name = PLAIN.matcher(parameter.group());
-                plain = name.matches() && parameters.containsKey(name.group(1));
-                if (plain) {
-                    values.add(parameters.get(name.group(1)));
+            List<String> names = namesByStatement.computeIfAbsent(query, MapParameters::plainNames).orElse(null);
+            if (names != null && names.size() == expectedParams && names.stream().allMatch(parameters::containsKey)) {
+                List<Object> values = new ArrayList<>(names.size());
+                for (String name : names) {
+                    values.add(parameters.get(name));
                 }
-            }
-            if (plain && values.size() == expectedParams) {
                 return values.iterator();
             }
         }
         return super.createPopulateIterator(query, preparedQuery, expectedParams, exchange, value);
+    }
+
+    private static Optional<List<String>> plainNames(String query) {
+        List<String> names = new ArrayList<>();
+        Matcher parameter = PARAMETER.matcher(query);
+        while (parameter.find()) {
+            Matcher name = PLAIN.matcher(parameter.group());
+            if (!name.matches()) {
+                return Optional.empty();
+            }
+            names.add(name.group(1));
+        }
+        return Optional.of(List.copyOf(names));
     }
 }

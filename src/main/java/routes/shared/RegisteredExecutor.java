@@ -9,8 +9,8 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * A thread pool the routes name ({@code executorService: <name>}, {@code timeoutExecutorService: <name>}), bound in
- * Camel's registry before the routes start and shut down with the application. Deliberately not a Spring bean of
+ * A thread pool bound by name in Camel's registry before the routes start, and shut down with the application.
+ * Routes name it ({@code executorService: <name>}); Java beans take it from {@link #executor()}. Deliberately not a Spring bean of
  * type {@code Executor}: one would make Spring Boot skip its own task executor, which platform-http runs requests on.
  */
 public final class RegisteredExecutor implements CamelContextConfiguration, DisposableBean {
