@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Extraction callback benchmark (issue 5): callbacks/s and latency of POST /extraction/internal/completed on a
+# Extraction callback benchmark (issue 5): callbacks/s and latency of POST /extraction/internal/completed (the internal listener) on a
 # running hub (each 200 = an event confirmed by RabbitMQ), driven by wrk with keep-alive, against RabbitMQ
 # PerfTest's publish-with-confirms rate on the same broker with the same concurrency (one outstanding confirm
 # per producer, persistent ~110 B messages to a durable queue). Prints the ratio (target >= 0.5).
@@ -7,7 +7,7 @@
 #   bench/run extraction            (under the build lock: flock /work/wt/build.lock bench/run extraction)
 # Environment: BENCH_CONNECTIONS (16), BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (60: on 2 cores the JIT needs about
 # a minute of load before the hub's rate settles; with 5 s the figure was half the warmed one), RABBITMQ_URL (local guest),
-# BENCH_HUB_TASK_THREADS (8 = Boot's default: platform-http runs every request on Spring's task executor),
+# BENCH_HUB_INTERNAL_THREADS (32 = HUB_INTERNAL_THREADS' default: the internal listener's callbacks in flight),
 # BENCH_PROFILE=1 (thread dumps of the hub under load in bench/target/extraction), BENCH_HUB_JAVA_OPTS (extra JVM
 # options for the hub, e.g. -XX:StartFlightRecording=filename=bench/target/extraction/hub.jfr for a CPU profile).
 # Needs wrk (Debian package `wrk`: apt-get install -y wrk), RabbitMQ, PostgreSQL and Redis on 127.0.0.1.
@@ -30,6 +30,7 @@ bench_tools_classpath
 hub_test_classpath
 
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+INTERNAL_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 HUB_LOG="$WORK/hub.log"
 HUB_PID=""
 
@@ -51,14 +52,14 @@ psql -q -h 127.0.0.1 -U "${POSTGRES_USER:-postgres}" -d "${POSTGRES_DB:-test}" \
 
 # The hub on 127.0.0.1 from the test classpath, on its own exchange/queues and PostgreSQL schema, with the rate
 # limit out of the way (one load generator = one caller address).
-SERVER_PORT="$PORT" SERVER_ADDRESS=127.0.0.1 \
+SERVER_PORT="$PORT" SERVER_ADDRESS=127.0.0.1 HUB_INTERNAL_PORT="$INTERNAL_PORT" HUB_INTERNAL_ADDRESS=127.0.0.1 \
 INTERNAL_API_SECRET="$SECRET" HAWTIO_USER=bench HAWTIO_PASSWORD="$CONSOLE_PASSWORD" \
 EXTRACTION_EXCHANGE=bench.extraction.events EXTRACTION_QUEUE=bench.extraction.completed \
 EXTRACTION_DLQ=bench.extraction.completed.dlq \
 EXTRACTION_RATE_LIMIT_PER_SECOND=1000000 EXTRACTION_RATE_LIMIT_BURST=1000000 \
 POSTGRES_URL_PARAMS='?currentSchema=hub_bench_extraction' SPRING_FLYWAY_SCHEMAS=hub_bench_extraction \
 RABBITMQ_URL="$AMQP_URL" \
-SPRING_TASK_EXECUTION_POOL_CORE_SIZE="${BENCH_HUB_TASK_THREADS:-8}" \
+HUB_INTERNAL_THREADS="${BENCH_HUB_INTERNAL_THREADS:-32}" \
   java -Xmx512m -XX:+UseSerialGC ${BENCH_HUB_JAVA_OPTS:-} -cp "$HUB_TEST_CP" routes.HubApplication >"$HUB_LOG" 2>&1 &
 HUB_PID=$!
 
@@ -81,7 +82,7 @@ wrk.headers["X-Internal-Secret"] = "$SECRET"
 wrk.body = '{"contentId": "bench-content-0001"}'
 LUA
 
-URL="http://127.0.0.1:$PORT/extraction/internal/completed"
+URL="http://127.0.0.1:${INTERNAL_PORT}/extraction/internal/completed"
 status="$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -H "X-Internal-Secret: $SECRET" \
   -d '{"contentId":"bench-smoke"}' "$URL")"
 [ "$status" = "200" ] || { echo "callback smoke test answered $status, see $HUB_LOG" >&2; exit 1; }
@@ -116,7 +117,7 @@ PERF_RATE="$(grep -Eo 'sending rate avg: [0-9]+' "$WORK/perftest.txt" | awk '{pr
 PERF_DURABLE="$(rabbitmqctl -q list_queues --no-table-headers name durable 2>/dev/null | awk '$1 == "bench.extraction.perftest" {print $2}')"
 
 echo "callback_connections: $CONNECTIONS"
-echo "hub_http_task_threads: ${BENCH_HUB_TASK_THREADS:-8} (spring.task.execution.pool.core-size; Boot's default is 8)"
+echo "hub_internal_threads: ${BENCH_HUB_INTERNAL_THREADS:-32} (HUB_INTERNAL_THREADS; the callback is on the internal listener, netty-http)"
 echo "callback_duration: $SECONDS_RUN s"
 echo "callbacks_per_second: $RPS req/s"
 echo "callback_latency_p50: $P50 ms"

@@ -1,11 +1,12 @@
 package routes.extraction;
 
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
+import org.apache.camel.component.netty.NettyConstants;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,10 +34,18 @@ public final class ExtractionCallbacks {
         this.settings = settings;
     }
 
-    /** Notes when the call started and who made it (the address the rate limit and the audit line use). */
+    /**
+     * Notes when the call started and who made it (the address the rate limit and the audit line use), and refuses
+     * any method but POST with a 405. (netty-http's own {@code httpMethodRestrict} closes the connection after its
+     * 405 without saying so, and a keep-alive client's next request then fails on the closed connection.)
+     */
     public void begin(Exchange exchange) {
         exchange.setProperty(STARTED, System.nanoTime());
         exchange.setProperty(CALLER, callerAddress(exchange));
+        String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
+        if (method != null && !"POST".equals(method)) {
+            throw HttpProblem.methodNotAllowed(method, "POST");
+        }
     }
 
     String callerAddress(Exchange exchange) {
@@ -46,8 +55,8 @@ public final class ExtractionCallbacks {
                 return forwarded.split(",")[0].trim();
             }
         }
-        if (exchange.getMessage() instanceof PlatformHttpMessage http && http.getRequest() != null) {
-            return http.getRequest().getRemoteAddr();
+        if (exchange.getMessage().getHeader(NettyConstants.NETTY_REMOTE_ADDRESS) instanceof InetSocketAddress remote) {
+            return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
         }
         return "unknown";
     }

@@ -1,9 +1,5 @@
 package routes.extraction;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
@@ -12,14 +8,11 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import routes.shared.RegisteredExecutor;
 
 /** The beans extraction.camel.yaml refers to, and the flow's RabbitMQ topology. */
 @Configuration(proxyBeanMethods = false)
@@ -44,21 +37,6 @@ public class ExtractionConfiguration {
         Queue deadLetters = QueueBuilder.durable(settings.deadLetterQueue()).build();
         Binding binding = BindingBuilder.bind(queue).to(exchange).with(settings.routingKey());
         return new Declarables(exchange, queue, deadLetters, binding);
-    }
-
-    /**
-     * The threads that publish a callback's event and wait for the broker's confirm under the circuit breaker's
-     * timeout ({@code timeoutExecutorService: extractionPublishExecutor} in the YAML). Without it resilience4j starts
-     * a new thread per call on a 2-core machine (the common pool is too small). Bounded: {@code publish-threads} in
-     * flight, four times as many queued, beyond that the call fails at once (503), so a broker that stops answering
-     * cannot pile up work.
-     */
-    @Bean
-    RegisteredExecutor extractionPublishPool(ExtractionSettings settings) {
-        int threads = settings.callback().publishThreads();
-        return new RegisteredExecutor("extractionPublishExecutor", new ThreadPoolExecutor(threads, threads, 60,
-                TimeUnit.SECONDS, new ArrayBlockingQueue<>(threads * 4),
-                RegisteredExecutor.daemonThreads("extraction-publish"), new ThreadPoolExecutor.AbortPolicy()));
     }
 
     @Bean
@@ -93,14 +71,5 @@ public class ExtractionConfiguration {
     ClaimingIdempotentRepository extractionContentWindow(NamedParameterJdbcTemplate jdbc, ExtractionSettings settings) {
         return new ClaimingIdempotentRepository(jdbc, "content", settings.idempotency().contentWindowSeconds(),
                 settings.idempotency().claimLeaseSeconds());
-    }
-
-    @Bean
-    FilterRegistrationBean<CallbackBodyLimit> extractionCallbackBodyLimit(ExtractionSettings settings) {
-        FilterRegistrationBean<CallbackBodyLimit> registration =
-                new FilterRegistrationBean<>(new CallbackBodyLimit(settings.callback().maxBodyBytes()));
-        registration.addUrlPatterns("/extraction/internal/*");
-        registration.setName("extractionCallbackBodyLimit");
-        return registration;
     }
 }

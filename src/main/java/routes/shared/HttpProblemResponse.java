@@ -28,6 +28,9 @@ public final class HttpProblemResponse implements Processor {
             if (problem.getRetryAfterSeconds() != null) {
                 exchange.getMessage().setHeader("Retry-After", problem.getRetryAfterSeconds());
             }
+            if (problem.getAllow() != null) {
+                exchange.getMessage().setHeader("Allow", problem.getAllow());
+            }
         } else if (caught instanceof InternalSecretGuard.UnauthorizedCaller) {
             status = 401;
             body.put("error", "unauthorized");
@@ -36,7 +39,7 @@ public final class HttpProblemResponse implements Processor {
             body.put("error", "internal_error");
             body.put("message", "the hub could not process the request; reference " + exchange.getExchangeId());
         }
-        exchange.getMessage().removeHeaders("*", "Retry-After");
+        exchange.getMessage().removeHeaders("*", "Retry-After", "Allow");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(body);

@@ -90,7 +90,8 @@ public final class DevHub {
             }
         }, "dev-hub-stop"));
         log("Integration Hub up: http://127.0.0.1:" + hub.getEnvironment().getProperty("local.server.port", "8080")
-                + " (Hawtio /actuator/hawtio, health /actuator/health, OpenAPI /api/openapi.json). Ctrl-C stops everything.");
+                + " (Hawtio /actuator/hawtio, health /actuator/health, OpenAPI /api/openapi.json); worker callbacks on http://127.0.0.1:"
+                + hub.getEnvironment().getProperty("hub.internal-listener.port", "8081") + ". Ctrl-C stops everything.");
     }
 
     private static void requireLocalServices() {

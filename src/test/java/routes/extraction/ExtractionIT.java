@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +32,7 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.beans.factory.annotation.Value;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,8 +58,9 @@ class ExtractionIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final WireMockServer wireMock = TestInfrastructure.wireMock();
 
-    @LocalServerPort
-    int port;
+    // the internal listener (TestInfrastructure gives each test context a free port)
+    @Value("${hub.internal-listener.port}")
+    int internalPort;
 
     @Autowired
     HubResources resources;
@@ -128,14 +130,19 @@ class ExtractionIT {
     void refusalsOverRealHttp() throws Exception {
         assertThat(callback("wrong", "{\"contentId\": \"x\"}").statusCode()).isEqualTo(401);
         assertThat(callback(null, "{\"contentId\": \"x\"}").statusCode()).isEqualTo(401);
-        // a 1 MB chunked body is cut off at the limit and answered 413
-        byte[] big = ("{\"contentId\": \"x\", \"pad\": \"" + "x".repeat(1_000_000) + "\"}").getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(callbackUri()).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").header("X-Internal-Secret", SECRET)
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build();
-        HttpResponse<String> tooLarge = http.send(request, HttpResponse.BodyHandlers.ofString());
+        // a chunked body (no Content-Length) over 16 KB: 413 in JSON naming the field
+        HttpResponse<String> tooLarge = chunkedCallback(20_000);
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(json.readTree(tooLarge.body()).path("field").asText()).isEqualTo("body");
+        assertThat(tooLarge.headers().firstValue("X-Internal-Secret")).isEmpty();
+        // past netty-http's aggregation limit (1 MB) netty answers 413 itself, before anything is read into the route
+        assertThat(chunkedCallback(2_000_000).statusCode()).isEqualTo(413);
+        // the internal listener serves POST only
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(callbackUri()).timeout(Duration.ofSeconds(10))
+                .header("X-Internal-Secret", SECRET).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(json.readTree(get.body()).path("error").asText()).isEqualTo("method_not_allowed");
         HttpResponse<String> invalid = callback(SECRET, "{\"contentId\": \"no spaces allowed\"}");
         assertThat(invalid.statusCode()).isEqualTo(400);
         assertThat(json.readTree(invalid.body()).path("field").asText()).isEqualTo("contentId");
@@ -302,7 +309,7 @@ class ExtractionIT {
     }
 
     private URI callbackUri() {
-        return URI.create("http://127.0.0.1:" + port + "/extraction/internal/completed");
+        return URI.create("http://127.0.0.1:" + internalPort + "/extraction/internal/completed");
     }
 
     private HttpResponse<String> callback(String secret, String body) throws IOException, InterruptedException {
@@ -313,6 +320,14 @@ class ExtractionIT {
             request.header("X-Internal-Secret", secret);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> chunkedCallback(int padding) throws IOException, InterruptedException {
+        byte[] big = ("{\"contentId\": \"x\", \"pad\": \"" + "x".repeat(padding) + "\"}").getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(callbackUri()).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").header("X-Internal-Secret", SECRET)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static String rabbitmqctl(String... args) throws IOException, InterruptedException {

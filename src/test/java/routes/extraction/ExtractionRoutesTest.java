@@ -187,6 +187,19 @@ class ExtractionRoutesTest {
     }
 
     @Test
+    void anyMethodButPostIs405WithAllow() {
+        Exchange answer = template.send("direct:extraction-callback", e -> {
+            e.getMessage().setHeader("X-Internal-Secret", SECRET);
+            e.getMessage().setHeader(Exchange.HTTP_METHOD, "GET");
+            e.getMessage().setHeader("X-Forwarded-For", uniqueCaller());
+        });
+        assertThat(status(answer)).isEqualTo(405);
+        assertThat(answer.getMessage().getHeader("Allow", String.class)).isEqualTo("POST");
+        assertThat(answer.getMessage().getHeader("X-Internal-Secret")).isNull();
+        assertThat(broker.getReceivedCounter()).isZero();
+    }
+
+    @Test
     void aBodyThatIsNotSentAsJsonIs415() {
         assertProblem(callback(SECRET, "text/plain", "{\"contentId\": \"c\"}"), 415, "Content-Type");
         assertProblem(callback(SECRET, null, "{\"contentId\": \"c\"}"), 415, "Content-Type");
@@ -414,6 +427,7 @@ class ExtractionRoutesTest {
                 e.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType);
             }
             e.getMessage().setHeader("X-Forwarded-For", caller);
+            e.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
             e.getMessage().setBody(body.getBytes(StandardCharsets.UTF_8));
         });
     }

@@ -44,6 +44,10 @@ class FlowLiveEventsIT {
     @LocalServerPort
     int port;
 
+    // the internal listener, where the extraction callback is served
+    @Value("${hub.internal-listener.port}")
+    int internalPort;
+
     @Autowired
     RabbitTemplate rabbit;
 
@@ -85,7 +89,7 @@ class FlowLiveEventsIT {
         String contentId = "stream-" + UUID.randomUUID();
         try (LiveEventStreamClient events = LiveEventStreamClient.open(port, "types=extraction.completed")) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/extraction/internal/completed"))
+                            URI.create("http://127.0.0.1:" + internalPort + "/extraction/internal/completed"))
                     .header("Content-Type", "application/json").header("X-Internal-Secret", "it-secret")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"contentId\": \"" + contentId + "\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -40,6 +40,15 @@ class HttpProblemResponseTest {
         Exchange badField = failedWith(HttpProblem.badRequest("contentId", "is required"));
         assertThat(badField.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(400);
         assertThat(badField.getMessage().getBody(Map.class)).containsEntry("field", "contentId");
+        assertThat(badField.getMessage().getHeader("Allow")).isNull();
+    }
+
+    @Test
+    void aWrongMethodIs405ListingTheAllowedOnes() {
+        Exchange exchange = failedWith(HttpProblem.methodNotAllowed("GET", "POST"));
+        assertThat(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(405);
+        assertThat(exchange.getMessage().getHeader("Allow")).isEqualTo("POST");
+        assertThat(exchange.getMessage().getBody(Map.class)).containsEntry("error", "method_not_allowed");
     }
 
     @Test

@@ -2,6 +2,7 @@ package routes.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -46,6 +47,14 @@ public final class TestInfrastructure implements ApplicationContextInitializer<C
         return s3;
     }
 
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Base URL of the stub standing in for one peer, e.g. {@code peerUrl("transcript-api")}. */
     public static String peerUrl(String prefix) {
         return wireMock().baseUrl() + "/" + prefix;
@@ -62,6 +71,9 @@ public final class TestInfrastructure implements ApplicationContextInitializer<C
         props.put("hub.peers.python-event-api", peerUrl("python"));
         props.put("hub.peers.api", peerUrl("api"));
         props.put("hub.peers.extraction-webhook", peerUrl("api/extraction/internal/baseline"));
+        // the internal listener binds a fixed port (netty-http): a free one per test context
+        props.put("hub.internal-listener.host", "127.0.0.1");
+        props.put("hub.internal-listener.port", freePort());
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testInfrastructure", props));
     }
 }
