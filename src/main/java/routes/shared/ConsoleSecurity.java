@@ -22,8 +22,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * Hawtio ({@code /actuator/hawtio}) and Jolokia ({@code /actuator/jolokia}) can read and change every route
  * and MBean, so they sit behind HTTP basic login with {@code HAWTIO_USER}/{@code HAWTIO_PASSWORD}, unless
  * {@code hub.console.login-enabled=false} (the dev profile). Spring Security sees only those two paths: every
- * other request skips its filter chain (about a third of the CPU of an extraction callback went into running the
- * chain twice, once per dispatch of platform-http's asynchronous request), because the internal endpoints carry
+ * other request skips its filter chain (running it twice, once per dispatch of platform-http's asynchronous request,
+ * was about a third of a callback's CPU when the extraction callback was served on this port), because the internal endpoints carry
  * their own secret guard and health/metrics are read by probes and Prometheus.
  */
 @Configuration(proxyBeanMethods = false)

@@ -81,7 +81,7 @@ class ExtractionRoutesTest {
     @BeforeEach
     void adviseAndStart() throws Exception {
         if (!camel.isStarted()) {
-            // the REST DSL inlines direct:extraction-callback into the platform-http route: feed it directly
+            // the callback's netty-http consumer gives way to a direct endpoint: no listener in a unit test
             AdviceWith.adviceWith(camel, "extractionCallback", a -> {
                 a.replaceFromWith("direct:extraction-callback");
                 a.weaveById("extractionCallbackPublish").replace().to("mock:broker");
