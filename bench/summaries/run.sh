@@ -8,7 +8,8 @@
 # RabbitMQ/Redis on localhost as for the integration tests. Kafka runs in the benchmark JVM, S3 as a local process.
 # Options: LLM_LATENCY_MS (100), RELAY_ROWS (50000), BENCH_HEAP_MB (-Xmx of the JVM for (a) and (b), 512),
 #          HEAP_LIMIT_MB (-Xmx of the JVM for (c), 256: the target),
-#          BENCH_PARTS (a,b,c: which of the three to run), BENCH_JAVA_OPTS (extra JVM options, e.g. a JFR recording).
+#          BENCH_PARTS (a,b,c: which of the three to run), BENCH_JAVA_OPTS (extra JVM options, e.g. a JFR recording, or
+#          -Dbench.trace=true: when each endpoint was first called and last answered in every measured run of (a)).
 source "$(dirname "$0")/../lib/tools.sh"
 bench_tools_classpath
 hub_test_classpath

@@ -2,6 +2,9 @@ package routes.summaries;
 
 import java.nio.file.Path;
 import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.model.Resilience4jConfigurationDefinition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -49,8 +52,20 @@ public class SummariesConfiguration {
     }
 
     @Bean
-    TranscriptSpool transcriptSpool() {
-        return new TranscriptSpool(Path.of(System.getProperty("java.io.tmpdir"), "integration-hub-summaries"));
+    TranscriptSpool transcriptSpool(RegisteredExecutor summariesTranscriptCopierBinding) {
+        return new TranscriptSpool(Path.of(System.getProperty("java.io.tmpdir"), "integration-hub-summaries"),
+                summariesTranscriptCopierBinding.executor());
+    }
+
+    /**
+     * Copies S3 downloads into their spool files while the chunker reads them. A thread per download in progress,
+     * at most four (threads end after 30 s idle); a download that finds all four busy is copied on its own route's
+     * thread instead, before the chunker starts.
+     */
+    @Bean
+    RegisteredExecutor summariesTranscriptCopierBinding() {
+        return new RegisteredExecutor("summariesTranscriptCopier", new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), RegisteredExecutor.daemonThreads("summaries-transcript-copier")));
     }
 
     @Bean

@@ -4,8 +4,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -72,12 +70,12 @@ public final class TranscriptChunker {
         return encoding.countTokensOrdinary(text);
     }
 
-    /** The chunks of the transcript in {@code file}, read lazily; the iterator closes the file at its end. */
-    public Chunks chunks(Path file) {
+    /** The chunks of a spooled transcript, read lazily as its download lands; the iterator closes its stream at its end. */
+    public Chunks chunks(SpooledTranscript transcript) {
         try {
-            return chunks(Files.newInputStream(file));
+            return chunks(transcript.open());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the downloaded transcript " + file, e);
+            throw new UncheckedIOException("cannot read the downloaded transcript " + transcript.file(), e);
         }
     }
 
@@ -228,43 +226,53 @@ public final class TranscriptChunker {
     }
 
     /**
-     * The chunks, made one at a time; the first is read at once, so an empty transcript fails early. The one after
-     * {@code next} are made on the read-ahead executor ({@code ahead}, a chain: each starts when the one before it is
-     * done), so the parser is used by one thread at a time.
+     * The chunks, made one at a time; the first is read at once, so an empty transcript fails early. The ones after
+     * it are made on the read-ahead executor ({@code ahead}, a chain: each starts when the one before it is done), so
+     * the parser is used by one thread at a time.
+     * <p>
+     * Making a chunk also tells whether another follows (a piece was left over, or the transcript ended), so
+     * {@link #hasNext()} never waits for the next chunk to be made: a parallel splitter, which asks {@code hasNext()}
+     * before it hands a chunk to the pool, sends each chunk to the LLM as soon as that chunk is made.
      */
     public final class Chunks implements Iterator<TranscriptChunk>, Closeable {
         private final JsonParser parser;
         private final SnippetSource snippets;
         private final Deque<Piece> pending = new ArrayDeque<>();
-        private TranscriptChunk next;
-        private final Deque<CompletableFuture<TranscriptChunk>> ahead = new ArrayDeque<>();
-        private CompletableFuture<TranscriptChunk> last;
+        /** The first chunk, until {@link #next()} takes it. */
+        private Made first;
+        /** Whether a chunk not yet taken exists. */
+        private boolean more;
+        private final Deque<CompletableFuture<Made>> ahead = new ArrayDeque<>();
+        private CompletableFuture<Made> last;
         private int index;
         private volatile boolean closed;
 
         Chunks(JsonParser parser, SnippetSource snippets) {
             this.parser = parser;
             this.snippets = snippets;
-            this.next = makeChunk();
-            if (next == null) {
+            this.first = make();
+            if (first == null) {
                 close();
                 throw new SummaryRejected(SummaryRejected.EMPTY_TRANSCRIPT, "the transcript has no text to summarize");
             }
-            readAhead();
+            this.more = true;
+            if (first.more()) {
+                readAhead();
+            }
         }
 
-        /** Tops the chain up to {@code readAheadChunks}; after the end (or a failure) each link passes it on. */
+        /** Tops the chain up to {@code readAheadChunks}; after the last chunk (or a failure) each link passes it on. */
         private void readAhead() {
             while (ahead.size() < readAheadChunks) {
                 last = last == null
-                        ? CompletableFuture.supplyAsync(this::makeChunk, readAhead)
-                        : last.thenApplyAsync(before -> before == null || closed ? null : makeChunk(), readAhead);
+                        ? CompletableFuture.supplyAsync(this::make, readAhead)
+                        : last.thenApplyAsync(before -> before == null || !before.more() || closed ? null : make(), readAhead);
                 ahead.addLast(last);
             }
         }
 
-        /** The next chunk the read-ahead made (null at the end); its failure is thrown here, as a synchronous read would. */
-        private TranscriptChunk awaitAhead() {
+        /** The next chunk the read-ahead made; its failure is thrown here, as a synchronous read would. */
+        private Made awaitAhead() {
             try {
                 return ahead.removeFirst().join();
             } catch (CompletionException e) {
@@ -279,27 +287,37 @@ public final class TranscriptChunker {
         // iterator from another (after a failed chunk); a closed iterator simply has no more chunks
         @Override
         public synchronized boolean hasNext() {
-            return !closed && next != null;
+            return !closed && more;
         }
 
         @Override
         public synchronized TranscriptChunk next() {
-            if (closed || next == null) {
+            if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            TranscriptChunk current = next;
-            try {
-                next = awaitAhead();
-            } catch (RuntimeException e) {
-                close();
-                throw e;
-            }
-            if (next == null) {
-                close();
+            Made taken;
+            if (first != null) {
+                taken = first;
+                first = null;
             } else {
-                readAhead();
+                try {
+                    taken = awaitAhead();
+                } catch (RuntimeException e) {
+                    close();
+                    throw e;
+                }
+                if (taken == null) {
+                    // closed by another thread while this chunk was being made
+                    throw new NoSuchElementException();
+                }
             }
-            return current;
+            more = taken.more();
+            if (more) {
+                readAhead();
+            } else {
+                close();
+            }
+            return taken.chunk();
         }
 
         @Override
@@ -314,6 +332,14 @@ public final class TranscriptChunker {
                 }
                 closeQuietly(parser);
             }
+        }
+
+        /** The next chunk, and whether another follows it; null after the last. */
+        private Made make() {
+            TranscriptChunk chunk = makeChunk();
+            // a chunk ends either at a piece that did not fit (left in pending: the next chunk starts with it) or at
+            // the end of the transcript
+            return chunk == null ? null : new Made(chunk, !pending.isEmpty());
         }
 
         private TranscriptChunk makeChunk() {
@@ -382,6 +408,10 @@ public final class TranscriptChunker {
                 }
             }
         }
+    }
+
+    /** A chunk, and whether the transcript has more after it. */
+    private record Made(TranscriptChunk chunk, boolean more) {
     }
 
     private static String join(List<Piece> pieces) {

@@ -153,12 +153,21 @@ public final class SummariesBenchmark {
             // compiled); the median of the others is the figure
             int warmup = Integer.getInteger("bench.pipelineWarmup", 20);
             int runs = warmup + Integer.getInteger("bench.pipelineRuns", 9);
+            warmUpS3(s3, transcript);
+            EndpointTrace trace = new EndpointTrace();
+            camel.getManagementStrategy().addEventNotifier(trace);
+            trace.start();
             for (int run = 0; run < runs; run++) {
+                if (run == warmup) {
+                    // the breakdown below covers the measured runs only, not the JIT's warm-up
+                    resetStatistics(camel);
+                }
                 long videoId = 7_000_000 + run;
                 String key = "transcripts/" + videoId + "/transcript.json";
                 s3.putObject(b -> b.bucket("hub-bench").key(key), RequestBody.fromString(transcript));
                 CALLS.clear();
                 long start = System.nanoTime();
+                trace.clear(start);
                 producer.send(new ProducerRecord<>(IN, String.valueOf(videoId), "{\"id\":\"" + UUID.randomUUID()
                         + "\",\"videoId\":" + videoId + ",\"transcriptFileKey\":\"" + key + "\"}")).get();
                 awaitKey(consumer, String.valueOf(videoId), Duration.ofSeconds(60));
@@ -169,6 +178,9 @@ public final class SummariesBenchmark {
                     stubMs = CALLS.stream().mapToLong(c -> c.answered() - c.arrived()).average().orElse(latencyMs * 1e6) / 1e6;
                 }
                 System.out.println("pipeline_run_" + run + ": " + elapsedMs + " ms (" + timeline(start, end) + ")");
+                if (run >= warmup && Boolean.getBoolean("bench.trace")) {
+                    System.out.println("pipeline_trace_" + run + ": " + trace);
+                }
                 Map<String, Object> info = jdbc.queryForMap("SELECT (model_info->>'chunkCount')::int AS chunks, "
                         + "(model_info->>'reduceLevels')::int AS levels FROM video_summaries WHERE video_id = ?", videoId);
                 chunks = (Integer) info.get("chunks");
@@ -193,15 +205,36 @@ public final class SummariesBenchmark {
             System.out.printf("pipeline_ratio_median: %.3f ratio (target <= 1.10)%n", ratios.get(ratios.size() / 2));
             System.out.printf("pipeline_ratio_median_stub_latency: %.3f ratio (the ideal path at the stub's measured mean latency per call)%n",
                     measuredRatios.get(measuredRatios.size() / 2));
-            breakdown(camel, "pipeline_step_", List.of("summariesConsume", "summariesSummarize"), List.of("summariesValidate",
-                    "summariesFindExisting", "summariesDownloadTranscript", "summariesSpoolTranscript", "summariesMap",
-                    "summariesReduceLevels", "summariesMapCall", "summariesLlmGuarded", "summariesLlmRetried", "summariesLlmPost", "summariesLlmAnswer",
-                    "summariesDocument", "summariesUploadJson", "summariesUploadText", "summariesStore",
-                    "summariesCommit"));
+            breakdown(camel, "pipeline_step_", List.of("summariesConsume", "summariesSummarize", "summariesOutboxRelay"),
+                    List.of("summariesValidate", "summariesFindExisting", "summariesDownloadTranscript", "summariesSpoolTranscript",
+                            "summariesMap", "summariesReduceLevels", "summariesMapCall", "summariesLlmGuarded", "summariesLlmRetried",
+                            "summariesLlmPost", "summariesLlmAnswer", "summariesDocument", "summariesUpload", "summariesUploadJson",
+                            "summariesUploadText", "summariesStore", "summariesCommit", "summariesOutboxClaim", "summariesOutboxPublish"));
         }
     }
 
-    /** Where the time goes: mean time of routes and steps over all their exchanges so far (warm-up included). */
+    /**
+     * The S3 server here is S3Proxy, a JVM of its own that the pipeline runs alone would leave half compiled (a few
+     * requests per run: 12 ms for a 2 KB upload where a warm one takes 3). S3 itself is always warm: the server gets
+     * the same warm-up as the hub before anything is measured.
+     */
+    private static void warmUpS3(S3Client s3, String transcript) {
+        int rounds = Integer.getInteger("bench.s3WarmupRounds", 300);
+        s3.putObject(b -> b.bucket("hub-bench").key("warmup/transcript.json"), RequestBody.fromString(transcript));
+        for (int i = 0; i < rounds; i++) {
+            s3.putObject(b -> b.bucket("hub-bench").key("warmup/summary.json"), RequestBody.fromString("{\"warm\":true}"));
+            s3.getObjectAsBytes(b -> b.bucket("hub-bench").key("warmup/transcript.json"));
+        }
+    }
+
+    private static void resetStatistics(CamelContext camel) throws Exception {
+        var managed = camel.getCamelContextExtension().getContextPlugin(org.apache.camel.api.management.ManagedCamelContext.class);
+        if (managed != null) {
+            managed.getManagedCamelContext().reset(true);
+        }
+    }
+
+    /** Where the time goes: mean time of routes and steps over the measured runs. */
     private static void breakdown(CamelContext camel, String prefix, List<String> routes, List<String> steps) throws Exception {
         var managed = camel.getCamelContextExtension().getContextPlugin(org.apache.camel.api.management.ManagedCamelContext.class);
         if (managed == null) {
@@ -217,7 +250,9 @@ public final class SummariesBenchmark {
         for (String id : steps) {
             var p = managed.getManagedProcessor(id);
             if (p != null) {
-                System.out.printf("%s%s: %d ms mean, %d ms max%n", prefix, id, p.getMeanProcessingTime(), p.getMaxProcessingTime());
+                double mean = p.getExchangesTotal() == 0 ? 0 : (double) p.getTotalProcessingTime() / p.getExchangesTotal();
+                System.out.printf("%s%s: %.1f ms mean, %d ms max (%d exchanges)%n", prefix, id, mean, p.getMaxProcessingTime(),
+                        p.getExchangesTotal());
             }
         }
     }
@@ -504,5 +539,55 @@ public final class SummariesBenchmark {
             }
         }
         throw new IllegalStateException("no video.summarized record for " + key + " within " + timeout);
+    }
+
+    /** When each endpoint was first called and last answered in one run, in ms from the event's send: where the time goes. */
+    private static final class EndpointTrace extends org.apache.camel.support.EventNotifierSupport {
+        private final Map<String, long[]> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        private volatile long origin;
+
+        EndpointTrace() {
+            setIgnoreCamelContextEvents(true);
+            setIgnoreRouteEvents(true);
+            setIgnoreServiceEvents(true);
+            setIgnoreExchangeCreatedEvent(true);
+            setIgnoreExchangeCompletedEvent(true);
+            setIgnoreExchangeFailedEvents(true);
+            setIgnoreExchangeRedeliveryEvents(true);
+            setIgnoreStepEvents(true);
+        }
+
+        void clear(long start) {
+            seen.clear();
+            origin = start;
+        }
+
+        @Override
+        public void notify(org.apache.camel.spi.CamelEvent event) {
+            long now = System.nanoTime();
+            if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeSendingEvent sending) {
+                seen.computeIfAbsent(label(sending.getEndpoint()), k -> new long[] {now, 0, 0});
+            } else if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeSentEvent sent) {
+                long[] times = seen.computeIfAbsent(label(sent.getEndpoint()), k -> new long[] {now, 0, 0});
+                synchronized (times) {
+                    times[1] = Math.max(times[1], now);
+                    times[2]++;
+                }
+            }
+        }
+
+        private static String label(org.apache.camel.Endpoint endpoint) {
+            String uri = endpoint.getEndpointBaseUri();
+            return uri.length() > 40 ? uri.substring(0, 40) : uri;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder out = new StringBuilder();
+            seen.entrySet().stream().sorted(Map.Entry.comparingByValue((x, y) -> Long.compare(x[0], y[0]))).forEach(e ->
+                    out.append(String.format("[%s x%d %.1f..%.1f] ", e.getKey(), e.getValue()[2], (e.getValue()[0] - origin) / 1e6,
+                            (e.getValue()[1] - origin) / 1e6)));
+            return out.toString();
+        }
     }
 }

@@ -232,6 +232,29 @@ class TranscriptChunkerTest {
         }
     }
 
+    @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void whetherAnotherChunkFollowsIsKnownBeforeItIsMade() {
+        // a read-ahead that never runs: the next chunk is never made
+        List<Runnable> parked = new ArrayList<>();
+        TranscriptChunker lazy = new TranscriptChunker(CL100K, 300, parked::add, 2);
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < 200; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"text\":\"Line ").append(i).append(" of a long transcript.\"}");
+        }
+        TranscriptChunker.Chunks chunks = lazy.chunks(stream(json.append("]").toString()));
+
+        TranscriptChunk first = chunks.next();
+        // a parallel splitter asks this before it hands the first chunk to the LLM: it must not wait for the second
+        assertThat(chunks.hasNext()).isTrue();
+        assertThat(first.index()).isZero();
+        assertThat(parked).isNotEmpty();
+
+        TranscriptChunker.Chunks single = lazy.chunks(stream("[{\"text\":\"Only one short line.\"}]"));
+        single.next();
+        assertThat(single.hasNext()).isFalse();
+    }
+
     private void assertRejected(String json, String reason, String message) {
         assertThatThrownBy(() -> all(json)).as(json)
                 .isInstanceOfSatisfying(SummaryRejected.class, e -> {
