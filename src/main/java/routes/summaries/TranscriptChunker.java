@@ -18,6 +18,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.IntArrayList;
 
@@ -42,7 +43,8 @@ public final class TranscriptChunker {
 
     private final Encoding encoding;
     private final int maxTokens;
-    private final JsonFactory json = new JsonFactory();
+    // snippet times are parsed with Jackson's fast double parser: the JDK's allocates for every number
+    private final JsonFactory json = JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
     private final Executor readAhead;
     private final int readAheadChunks;
 
@@ -415,7 +417,11 @@ public final class TranscriptChunker {
     }
 
     private static String join(List<Piece> pieces) {
-        StringBuilder text = new StringBuilder();
+        int length = pieces.size();
+        for (Piece p : pieces) {
+            length += p.text().length();
+        }
+        StringBuilder text = new StringBuilder(length);
         for (Piece p : pieces) {
             if (!text.isEmpty()) {
                 text.append(' ');
