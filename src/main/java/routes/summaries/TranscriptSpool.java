@@ -26,11 +26,6 @@ public final class TranscriptSpool {
     private final Path directory;
     private final Executor copier;
 
-    /** Copies on the caller's thread. */
-    public TranscriptSpool(Path directory) {
-        this(directory, Runnable::run);
-    }
-
     public TranscriptSpool(Path directory, Executor copier) {
         this.directory = directory;
         this.copier = copier;
