@@ -53,13 +53,12 @@ public final class SpooledTranscript {
             byte[] buffer = new byte[BUFFER_BYTES];
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                // a write after discard lands in the deleted file: harmless, and the copy stops right after it
+                out.write(buffer, 0, n);
                 synchronized (this) {
                     if (discarded) {
                         return;
                     }
-                }
-                out.write(buffer, 0, n);
-                synchronized (this) {
                     written += n;
                     notifyAll();
                 }

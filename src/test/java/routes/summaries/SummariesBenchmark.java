@@ -161,9 +161,13 @@ public final class SummariesBenchmark {
                 s3.putObject(b -> b.bucket("hub-bench").key(key), RequestBody.fromBytes(transcriptBytes));
             }
             warmUpS3(s3, transcript);
+            // only when asked for: an event notifier makes Camel emit an event for every endpoint call of the runs it measures
+            boolean tracing = Boolean.getBoolean("bench.trace");
             EndpointTrace trace = new EndpointTrace();
-            camel.getManagementStrategy().addEventNotifier(trace);
-            trace.start();
+            if (tracing) {
+                camel.getManagementStrategy().addEventNotifier(trace);
+                trace.start();
+            }
             for (int run = 0; run < runs; run++) {
                 if (run == warmup) {
                     // the breakdown below covers the measured runs only, not the JIT's warm-up
@@ -184,7 +188,7 @@ public final class SummariesBenchmark {
                     stubMs = CALLS.stream().mapToLong(c -> c.answered() - c.arrived()).average().orElse(latencyMs * 1e6) / 1e6;
                 }
                 System.out.println("pipeline_run_" + run + ": " + elapsedMs + " ms (" + timeline(start, end) + ")");
-                if (run >= warmup && Boolean.getBoolean("bench.trace")) {
+                if (run >= warmup && tracing) {
                     System.out.println("pipeline_trace_" + run + ": " + trace);
                 }
                 Map<String, Object> info = jdbc.queryForMap("SELECT (model_info->>'chunkCount')::int AS chunks, "
