@@ -6,7 +6,7 @@ import org.slf4j.MDC;
 
 /**
  * Gives every exchange a correlation id as it enters the hub and puts it in the logging MDC
- * ({@code correlationId}, carried across threads by {@code camel.main.mdc-logging-keys-pattern}).
+ * ({@code correlationId}, carried across threads by {@code routes.shared.logging.CorrelatedUnitOfWork}).
  * Taken from the first of: exchange property {@code correlationId} (a flow sets it from its own envelope),
  * header {@code X-Correlation-Id}, {@code traceparent}'s trace id; else the exchange id. Kept as an exchange
  * property, not a header, so it never leaks onto outgoing messages by accident.

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import routes.shared.logging.CorrelatedUnitOfWorkFactory;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -50,6 +51,12 @@ public class SharedConfiguration {
     @Bean
     CorrelationId correlationId() {
         return new CorrelationId();
+    }
+
+    /** Camel's MDC keys plus {@code correlationId} on every log line of an exchange, on whatever thread it runs. */
+    @Bean
+    CorrelatedUnitOfWorkFactory correlatedUnitOfWorkFactory() {
+        return new CorrelatedUnitOfWorkFactory();
     }
 
     /** One S3 client for the whole hub; camel-aws2-s3 endpoints use it ({@code amazonS3Client=#s3Client}). */

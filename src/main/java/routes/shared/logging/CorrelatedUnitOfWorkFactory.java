@@ -1,0 +1,27 @@
+package routes.shared.logging;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.engine.DefaultUnitOfWork;
+import org.apache.camel.spi.UnitOfWork;
+import org.apache.camel.spi.UnitOfWorkFactory;
+
+/**
+ * Camel's unit-of-work factory for the hub (picked up from the Spring context by Camel's configurer): with
+ * {@code camel.main.use-mdc-logging} on, every exchange logs with Camel's MDC keys and the hub's
+ * {@code correlationId} ({@link CorrelatedUnitOfWork}); off, Camel's plain unit of work.
+ */
+public final class CorrelatedUnitOfWorkFactory implements UnitOfWorkFactory {
+
+    @Override
+    public UnitOfWork createUnitOfWork(Exchange exchange) {
+        CamelContext context = exchange.getContext();
+        boolean allowUseOriginalMessage = Boolean.TRUE.equals(context.isAllowUseOriginalMessage());
+        boolean useBreadcrumb = Boolean.TRUE.equals(context.isUseBreadcrumb());
+        if (Boolean.TRUE.equals(context.isUseMDCLogging())) {
+            return CorrelatedUnitOfWork.of(exchange, context.getInflightRepository(),
+                    context.getMDCLoggingKeysPattern(), allowUseOriginalMessage, useBreadcrumb);
+        }
+        return new DefaultUnitOfWork(exchange, context.getInflightRepository(), allowUseOriginalMessage, useBreadcrumb);
+    }
+}
