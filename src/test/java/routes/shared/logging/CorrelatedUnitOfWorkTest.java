@@ -43,6 +43,13 @@ class CorrelatedUnitOfWorkTest {
                         .process(exchange -> record("caller"))
                         .threads().executorService(pool)
                         .process(exchange -> record("pool"));
+                from("direct:outer").routeId("outer")
+                        .process("correlationId")
+                        .process(exchange -> record("outer-before"))
+                        .to("direct:inner")
+                        .process(exchange -> record("outer-after"));
+                from("direct:inner").routeId("inner")
+                        .process(exchange -> record("inner"));
             }
         });
         context.start();
@@ -67,6 +74,15 @@ class CorrelatedUnitOfWorkTest {
             assertThat(step.get("camel.routeId")).isEqualTo("correlated");
             assertThat(step.get("camel.exchangeId")).isNotBlank();
         });
+    }
+
+    @Test
+    void theRouteIdFollowsTheExchangeIntoAnotherRouteAndBack() {
+        template.sendBodyAndHeader("direct:outer", "one", "X-Correlation-Id", "corr-1");
+
+        assertThat(seen).extracting(step -> step.get("step") + ":" + step.get("camel.routeId") + ":"
+                        + step.get(CorrelationId.MDC_KEY))
+                .containsExactly("outer-before:outer:corr-1", "inner:inner:corr-1", "outer-after:outer:corr-1");
     }
 
     @Test
