@@ -10,6 +10,8 @@ import org.apache.camel.spi.UnitOfWorkFactory;
  * Camel's unit-of-work factory for the hub (picked up from the Spring context by Camel's configurer): with
  * {@code camel.main.use-mdc-logging} on, every exchange logs with Camel's MDC keys and the hub's
  * {@code correlationId} ({@link CorrelatedUnitOfWork}); off, Camel's plain unit of work.
+ * {@code camel.main.mdc-logging-keys-pattern} is not used: a key of the hub's own goes on the exchange as a property
+ * and into {@link CorrelatedUnitOfWork#prepareMDC}, as {@code correlationId} does.
  */
 public final class CorrelatedUnitOfWorkFactory implements UnitOfWorkFactory {
 
@@ -19,8 +21,10 @@ public final class CorrelatedUnitOfWorkFactory implements UnitOfWorkFactory {
         boolean allowUseOriginalMessage = Boolean.TRUE.equals(context.isAllowUseOriginalMessage());
         boolean useBreadcrumb = Boolean.TRUE.equals(context.isUseBreadcrumb());
         if (Boolean.TRUE.equals(context.isUseMDCLogging())) {
-            return CorrelatedUnitOfWork.of(exchange, context.getInflightRepository(),
-                    context.getMDCLoggingKeysPattern(), allowUseOriginalMessage, useBreadcrumb);
+            // no keys pattern: this unit of work carries correlationId itself, and Camel's pattern handling (copying
+            // the MDC before every step, clearing it all at the end with "*") would only cost
+            return CorrelatedUnitOfWork.of(exchange, context.getInflightRepository(), null,
+                    allowUseOriginalMessage, useBreadcrumb);
         }
         return new DefaultUnitOfWork(exchange, context.getInflightRepository(), allowUseOriginalMessage, useBreadcrumb);
     }
