@@ -34,30 +34,30 @@ final class CorrelatedUnitOfWork extends MDCUnitOfWork {
     private final InflightRepository inflightRepository;
     private final boolean allowUseOriginalMessage;
     private final boolean useBreadcrumb;
-    private final String keysPattern;
     private final String threadCorrelationId;
 
-    private CorrelatedUnitOfWork(Exchange exchange, InflightRepository inflightRepository, String keysPattern,
+    private CorrelatedUnitOfWork(Exchange exchange, InflightRepository inflightRepository,
                                  boolean allowUseOriginalMessage, boolean useBreadcrumb, String threadCorrelationId) {
-        super(exchange, inflightRepository, keysPattern, allowUseOriginalMessage, useBreadcrumb);
+        // no keys pattern: Camel's pattern handling (copying the MDC before every step, clearing all of it at the end
+        // with "*") is what this class replaces
+        super(exchange, inflightRepository, null, allowUseOriginalMessage, useBreadcrumb);
         this.inflightRepository = inflightRepository;
         this.allowUseOriginalMessage = allowUseOriginalMessage;
         this.useBreadcrumb = useBreadcrumb;
-        this.keysPattern = keysPattern;
         this.threadCorrelationId = threadCorrelationId;
     }
 
-    static CorrelatedUnitOfWork of(Exchange exchange, InflightRepository inflightRepository, String keysPattern,
+    static CorrelatedUnitOfWork of(Exchange exchange, InflightRepository inflightRepository,
                                    boolean allowUseOriginalMessage, boolean useBreadcrumb) {
         // read before Camel puts this exchange's keys: what clear() gives the thread back
         String threadCorrelationId = MDC.get(CorrelationId.MDC_KEY);
-        return new CorrelatedUnitOfWork(exchange, inflightRepository, keysPattern, allowUseOriginalMessage,
-                useBreadcrumb, threadCorrelationId);
+        return new CorrelatedUnitOfWork(exchange, inflightRepository, allowUseOriginalMessage, useBreadcrumb,
+                threadCorrelationId);
     }
 
     @Override
     public UnitOfWork newInstance(Exchange exchange) {
-        return of(exchange, inflightRepository, keysPattern, allowUseOriginalMessage, useBreadcrumb);
+        return of(exchange, inflightRepository, allowUseOriginalMessage, useBreadcrumb);
     }
 
     @Override

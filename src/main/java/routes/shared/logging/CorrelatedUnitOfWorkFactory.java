@@ -21,10 +21,8 @@ public final class CorrelatedUnitOfWorkFactory implements UnitOfWorkFactory {
         boolean allowUseOriginalMessage = Boolean.TRUE.equals(context.isAllowUseOriginalMessage());
         boolean useBreadcrumb = Boolean.TRUE.equals(context.isUseBreadcrumb());
         if (Boolean.TRUE.equals(context.isUseMDCLogging())) {
-            // no keys pattern: this unit of work carries correlationId itself, and Camel's pattern handling (copying
-            // the MDC before every step, clearing it all at the end with "*") would only cost
-            return CorrelatedUnitOfWork.of(exchange, context.getInflightRepository(), null,
-                    allowUseOriginalMessage, useBreadcrumb);
+            return CorrelatedUnitOfWork.of(exchange, context.getInflightRepository(), allowUseOriginalMessage,
+                    useBreadcrumb);
         }
         return new DefaultUnitOfWork(exchange, context.getInflightRepository(), allowUseOriginalMessage, useBreadcrumb);
     }
