@@ -94,7 +94,6 @@ wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$WORK/callback.lua" "$URL" >/dev/nul
 
 # wrk latencies come as e.g. 812.00us / 3.21ms / 1.02s: convert to ms
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Rounds of (hub, PerfTest): this machine's rates drift by 10-20 % within minutes, so each hub run is compared with
 # a PerfTest run right after it, and the median of the rounds' ratios is the figure. While PerfTest runs the hub is
@@ -137,11 +136,11 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "round_$round: callbacks $rps req/s, p50 $p50 ms, p99 $p99 ms, non-2xx ${non2xx:-0}${errors:+, $errors}; perftest ${perf:-0} msg/s; ratio $ratio"
 done
 
-RPS="$(awk '{print $1}' "$WORK/rounds.txt" | median)"
-P50="$(awk '{print $2}' "$WORK/rounds.txt" | median)"
-P99="$(awk '{print $3}' "$WORK/rounds.txt" | median)"
-PERF_RATE="$(awk '{print $4}' "$WORK/rounds.txt" | median)"
-RATIO="$(awk '{print $5}' "$WORK/rounds.txt" | median)"
+RPS="$(median $(awk '{print $1}' "$WORK/rounds.txt"))"
+P50="$(median $(awk '{print $2}' "$WORK/rounds.txt"))"
+P99="$(median $(awk '{print $3}' "$WORK/rounds.txt"))"
+PERF_RATE="$(median $(awk '{print $4}' "$WORK/rounds.txt"))"
+RATIO="$(median $(awk '{print $5}' "$WORK/rounds.txt"))"
 NON2XX="$(awk '{ n += $6 } END { print n + 0 }' "$WORK/rounds.txt")"
 
 echo "callback_connections: $CONNECTIONS"

@@ -4,6 +4,7 @@
 #   HUB_TEST_CP     the hub's test classpath (target/classes, target/test-classes and all test dependencies),
 #                   for benchmark mains under src/test/java (classes named *Benchmark, never run by `verify`)
 #   rss_kb PID      resident set size of a process in KB
+#   median N...     median of the numbers given
 set -euo pipefail
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PROJECT_ROOT="$(cd "$BENCH_ROOT/.." && pwd)"
@@ -28,4 +29,9 @@ hub_test_classpath() {
 
 rss_kb() {
   awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0
+}
+
+# median of the numbers given as arguments (the mean of the middle two for an even count)
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }

@@ -47,7 +47,6 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "round_${round}: hub ${hub_rate} msg/s, perftest confirm-1 $((sent1 + recv1)) msg/s (send ${sent1}, receive ${recv1}), ratio ${ratio}"
   ratios+=("$ratio"); hub_rates+=("$hub_rate"); perf_rates+=("$((sent1 + recv1))")
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 perftest 100 bench.perftest.confirm100
 # PerfTest leaves its durable quorum queues: remove them
