@@ -20,7 +20,9 @@ public final class DeadLetters {
             "CamelSpringRabbitmqRedelivered", "CamelSpringRabbitmqDeliveryTag", "CamelSpringRabbitmqExchangeName",
             "CamelSpringRabbitmqRoutingKey", "CamelSpringRabbitmqContentLength", "CamelSpringRabbitmqUserId",
             "CamelSpringRabbitmqExpiration", "CamelSpringRabbitmqExchangeOverrideName",
-            "CamelSpringRabbitmqRoutingOverrideKey");
+            "CamelSpringRabbitmqRoutingOverrideKey",
+            // the quorum queue's count of this delivery: a re-driven copy starts again from its first delivery
+            "x-delivery-count");
 
     private final TranscriptsSettings settings;
     private final MassTransitHost host;
@@ -38,6 +40,14 @@ public final class DeadLetters {
         Integer retries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
         exchange.setProperty(FaultInfo.PROPERTY, error != null ? FaultInfo.of(error, retries == null ? 0 : retries)
                 : new FaultInfo("java.lang.IllegalStateException", "unknown failure", null, 0));
+    }
+
+    /** A delivery the queue handed out more often than the delivery limit: the fault to report, no retries. */
+    public void deliveryLimit(Exchange exchange) {
+        Object count = exchange.getMessage().getHeader("x-delivery-count");
+        exchange.setProperty(FaultInfo.PROPERTY, new FaultInfo("routes.transcripts.DeliveryLimitExceeded",
+                "delivered " + (count == null ? "too many" : count + " more") + " times without being completed: moved to _error",
+                null, 0));
     }
 
     /** The failed request's stored outcome becomes the fault to report. */
@@ -77,6 +87,7 @@ public final class DeadLetters {
         Message message = exchange.getMessage();
         if (original == null) {
             // failed before the delivery was kept: what the message holds is still the delivery as received
+            DELIVERY_ONLY.forEach(message::removeHeader);
             return message;
         }
         message.removeHeaders("*");

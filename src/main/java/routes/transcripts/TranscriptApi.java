@@ -49,7 +49,11 @@ public final class TranscriptApi {
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader("Accept", "application/json");
-        message.setHeader("Idempotency-Key", request.messageId());
+        // the same key whenever the same request is called again (after a crash, a take-over); a re-drive from
+        // _error asks for the work again: a key of its own per generation
+        Integer generation = exchange.getProperty(TranscriptsInbound.GENERATION, Integer.class);
+        message.setHeader("Idempotency-Key", generation == null || generation == 0 ? request.messageId()
+                : request.messageId() + "/redrive-" + generation);
         message.setHeader("X-Correlation-Id", request.transcriptRequestId());
         if (request.activityId() != null) {
             message.setHeader("traceparent", request.activityId());

@@ -95,6 +95,8 @@ public final class TranscriptCallbacks {
                 (String) row.get("conversation_id"), (String) row.get("envelope_correlation_id"),
                 (String) row.get("activity_id"), null, (String) row.get("transcript_request_id"), (String) row.get("user_id"),
                 null, null, (String) row.get("payload")));
+        Object generation = row.get("generation");
+        exchange.setProperty(TranscriptsInbound.GENERATION, generation == null ? 0 : ((Number) generation).intValue());
     }
 
     /** The progress callback body as the progress event's status, percentage and message. */

@@ -5,7 +5,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -17,7 +16,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
  * Writes the events the flow publishes as MassTransit writes them (bean {@code transcriptEvents}): the envelope
- * with every key in MassTransit's order (null keys written out), a new messageId, the conversation carried over,
+ * with every key in MassTransit's order (null keys written out), a messageId derived from the incoming messageId and
+ * the event's kind ({@link DerivedMessageId}: a republish is the same message), the conversation carried over,
  * {@code initiatorId} = the request's messageId, {@code correlationId} = transcriptRequestId, the hub's receive
  * endpoint as {@code sourceAddress}, the target exchange as {@code destinationAddress}, {@code MT-Activity-Id} carried
  * on, and the hub's {@code host} block. The Camel message is replaced: body = the envelope bytes, headers = only the
@@ -51,14 +51,17 @@ public final class TranscriptEvents {
     /** TranscriptProcessingProgressIntegrationEvent from properties progressStatus/progressPercentage/progressMessage. */
     public void progress(Exchange exchange) {
         TranscriptRequest request = exchange.getProperty(TranscriptsInbound.REQUEST, TranscriptRequest.class);
+        String status = exchange.getProperty(PROGRESS_STATUS, String.class);
+        Integer percentage = exchange.getProperty(PROGRESS_PERCENTAGE, Integer.class);
+        String kind = "progress/" + status + "/" + percentage;
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("id", UUID.randomUUID().toString());
+        payload.put("id", derived(exchange, request, kind + "/event"));
         payload.put("occurredOnUtc", now());
         payload.put("transcriptRequestId", request.transcriptRequestId());
-        payload.put("status", exchange.getProperty(PROGRESS_STATUS, String.class));
-        payload.put("progressPercentage", exchange.getProperty(PROGRESS_PERCENTAGE, Integer.class));
+        payload.put("status", status);
+        payload.put("progressPercentage", percentage);
         payload.put("message", exchange.getProperty(PROGRESS_MESSAGE, String.class));
-        write(exchange, request, settings.exchanges().progress(),
+        write(exchange, request, derived(exchange, request, kind), settings.exchanges().progress(),
                 List.of(settings.urn(TranscriptsSettings.PROGRESS_TYPE)), payload, request.transcriptRequestId(),
                 request.conversationId());
     }
@@ -69,14 +72,14 @@ public final class TranscriptEvents {
         TranscriptOutcome outcome = exchange.getProperty(TranscriptsInbound.OUTCOME, TranscriptOutcome.class);
         String now = now();
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("id", UUID.randomUUID().toString());
+        payload.put("id", derived(exchange, request, "completed/event"));
         payload.put("occurredOnUtc", now);
         payload.put("transcriptRequestId", request.transcriptRequestId());
         payload.put("success", outcome.success());
         payload.put("transcriptContent", outcome.success() ? outcome.transcript() : null);
         payload.put("errorMessage", outcome.success() ? null : outcome.error());
         payload.put("processedAtUtc", now);
-        write(exchange, request, settings.exchanges().completed(),
+        write(exchange, request, derived(exchange, request, "completed"), settings.exchanges().completed(),
                 List.of(settings.urn(TranscriptsSettings.COMPLETED_TYPE)), payload, request.transcriptRequestId(),
                 request.conversationId());
     }
@@ -96,20 +99,24 @@ public final class TranscriptEvents {
         exception.put("source", "integration-hub");
         exception.put("data", null);
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("faultId", UUID.randomUUID().toString());
+        payload.put("faultId", derived(exchange, request, "fault/event"));
         payload.put("faultedMessageId", request.messageId());
         payload.put("timestamp", now());
         payload.put("exceptions", List.of(exception));
         payload.put("host", host.asEnvelopeHost());
         payload.put("faultMessageTypes", List.of(settings.urn(TranscriptsSettings.REQUESTED_TYPE)));
         payload.put("message", parse(request.payloadJson()));
-        write(exchange, request, settings.exchanges().fault(), List.of(settings.faultUrn(), "urn:message:MassTransit:Fault"),
+        write(exchange, request, derived(exchange, request, "fault"), settings.exchanges().fault(), List.of(settings.faultUrn(), "urn:message:MassTransit:Fault"),
                 payload, request.envelopeCorrelationId(), request.conversationId());
     }
 
-    private void write(Exchange exchange, TranscriptRequest request, String destination, List<String> messageTypes,
-                       Map<String, Object> payload, String correlationId, String conversationId) {
-        String messageId = UUID.randomUUID().toString();
+    private static String derived(Exchange exchange, TranscriptRequest request, String kind) {
+        Integer generation = exchange.getProperty(TranscriptsInbound.GENERATION, Integer.class);
+        return DerivedMessageId.of(request.messageId(), generation == null ? 0 : generation, kind);
+    }
+
+    private void write(Exchange exchange, TranscriptRequest request, String messageId, String destination,
+                       List<String> messageTypes, Map<String, Object> payload, String correlationId, String conversationId) {
         Map<String, Object> headers = new LinkedHashMap<>();
         if (request.activityId() != null) {
             headers.put(IncomingEnvelope.ACTIVITY_ID, request.activityId());

@@ -1,9 +1,12 @@
 package routes.transcripts;
 
+import java.util.UUID;
+
 import org.apache.camel.CamelContext;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /** The beans transcripts.camel.yaml calls. */
 @Configuration(proxyBeanMethods = false)
@@ -21,9 +24,17 @@ public class TranscriptsConfiguration {
         return BrokerAddress.fromUrl(rabbitMqUrl);
     }
 
+    /** Claim tokens and inbox leases; the instance part of a token names the host and this start. */
     @Bean
-    TranscriptsInbound transcriptsInbound(TranscriptsSettings settings) {
-        return new TranscriptsInbound(settings);
+    TranscriptLeases transcriptLeases(@Value("${HOSTNAME:hub}") String host,
+                                      @Value("${hub.transcripts.inbox.lease-seconds}") int leaseSeconds,
+                                      NamedParameterJdbcTemplate jdbc) {
+        return new TranscriptLeases(host + "-" + UUID.randomUUID().toString().substring(0, 8), leaseSeconds, jdbc);
+    }
+
+    @Bean
+    TranscriptsInbound transcriptsInbound(TranscriptsSettings settings, TranscriptLeases transcriptLeases) {
+        return new TranscriptsInbound(settings, transcriptLeases);
     }
 
     @Bean

@@ -28,21 +28,29 @@ public final class TranscriptsInbound {
     public static final String REQUEST = "transcript";
     public static final String OUTCOME = "transcriptOutcome";
     public static final String DECISION = "transcriptsDecision";
+    /** The request's re-drive generation (0 = first processing), part of every derived event id. */
+    public static final String GENERATION = "transcriptsGeneration";
+    /** AMQP headers the hub's dead-lettering wrote: a delivery carrying them was moved back from _error/_skipped. */
+    static final String REASON_HEADER = "MT-Reason";
+    static final String FAULT_TIMESTAMP_HEADER = "MT-Fault-Timestamp";
 
     /** Decisions after the inbox claim. */
     public static final String PROCESS = "process";
     public static final String REPUBLISH = "republish";
     public static final String DUPLICATE = "duplicate";
+    public static final String IN_WORK = "in-work";
 
     static final List<String> PAYLOAD_KEYS = List.of("id", "occurredOnUtc", "transcriptRequestId", "userId", "videoUrl",
             "language");
 
     private final TranscriptsSettings settings;
+    private final TranscriptLeases leases;
     private final EnvelopeReader reader = new EnvelopeReader();
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public TranscriptsInbound(TranscriptsSettings settings) {
+    public TranscriptsInbound(TranscriptsSettings settings, TranscriptLeases leases) {
         this.settings = settings;
+        this.leases = leases;
     }
 
     /**
@@ -101,10 +109,16 @@ public final class TranscriptsInbound {
         exchange.setProperty(CorrelationId.PROPERTY, request.transcriptRequestId());
     }
 
-    /** Named parameters of the inbox claim. */
+    /**
+     * Named parameters of the inbox claim ({@code transcript_inbox_claim}): the request, this delivery's claim token
+     * and lease, and the dead-letter mark when the delivery was moved back from _error or _skipped (a re-drive).
+     */
     public Map<String, Object> claimParameters(Exchange exchange) {
         TranscriptRequest request = exchange.getProperty(REQUEST, TranscriptRequest.class);
         Map<String, Object> params = new HashMap<>();
+        params.put("owner", leases.token(exchange));
+        params.put("leaseSeconds", leases.leaseSeconds());
+        params.put("redriveOf", redriveMark(exchange.getProperty(ORIGINAL, OriginalDelivery.class)));
         params.put("messageId", request.messageId());
         params.put("transcriptRequestId", request.transcriptRequestId());
         params.put("userId", request.userId());
@@ -116,26 +130,54 @@ public final class TranscriptsInbound {
     }
 
     /**
-     * What the inbox row returned by the claim means for this delivery: {@code process} (first delivery, or a
-     * redelivery of one interrupted before the API answered), {@code republish} (the outcome is stored but its events
-     * were not all confirmed), {@code duplicate} (done, waiting for callbacks, or being processed by another consumer).
+     * What the inbox row returned by the claim means for this delivery: {@code process} (this delivery now owns the
+     * request: first delivery, a take-over after the owner's lease ran out, or a re-drive), {@code republish} (the
+     * outcome is stored but its events were not all confirmed), {@code in-work} (another delivery owns it under a live
+     * lease: wait), {@code duplicate} (done, or waiting for transcript-api's callbacks).
      */
     public String decide(Exchange exchange) {
         Map<?, ?> row = exchange.getMessage().getBody(Map.class);
         String status = String.valueOf(row.get("status"));
-        int deliveries = ((Number) row.get("deliveries")).intValue();
-        boolean redelivered = Boolean.TRUE.equals(exchange.getMessage().getHeader("CamelSpringRabbitmqRedelivered", Boolean.class));
+        Object generation = row.get("generation");
+        exchange.setProperty(GENERATION, generation == null ? 0 : ((Number) generation).intValue());
         String decision;
-        if (deliveries == 1 || ("RECEIVED".equals(status) && redelivered)) {
+        if (Boolean.TRUE.equals(row.get("claimed"))) {
             decision = PROCESS;
         } else if (TranscriptOutcome.SUCCEEDED.equals(status) || TranscriptOutcome.FAILED.equals(status)) {
             exchange.setProperty(OUTCOME, storedOutcome(row));
             decision = REPUBLISH;
+        } else if ("RECEIVED".equals(status)) {
+            decision = IN_WORK;
         } else {
             decision = DUPLICATE;
         }
         exchange.setProperty(DECISION, decision);
         return decision;
+    }
+
+    /** Thrown while another delivery owns the request under a live lease: the claim is tried again later. */
+    public void inWork(Exchange exchange) {
+        throw new TranscriptInWork(exchange.getProperty(REQUEST, TranscriptRequest.class).messageId(), leases.leaseSeconds());
+    }
+
+    /** Named parameters that store this delivery's outcome (only while it still owns the request). */
+    public Map<String, Object> ownedOutcomeParameters(Exchange exchange) {
+        Map<String, Object> params = outcomeParameters(exchange);
+        params.put("owner", exchange.getProperty(TranscriptLeases.CLAIM, String.class));
+        return params;
+    }
+
+    /** {@code MT-Reason[/MT-Fault-Timestamp]} of a delivery moved back from _error/_skipped, else null. */
+    static String redriveMark(OriginalDelivery original) {
+        if (original == null || original.headers() == null) {
+            return null;
+        }
+        Object reason = original.headers().get(REASON_HEADER);
+        if (reason == null) {
+            return null;
+        }
+        Object timestamp = original.headers().get(FAULT_TIMESTAMP_HEADER);
+        return timestamp == null ? reason.toString() : reason + "/" + timestamp;
     }
 
     /** Named parameter of the statements that need only the delivery's message id. */

@@ -46,7 +46,8 @@ import routes.shared.LiveEvent;
 @CamelSpringBootTest
 @SpringBootTest(classes = HubApplication.class, properties = {
         "hub.transcripts.api.retry-delay-ms=10",
-        "hub.transcripts.api.max-retry-delay-ms=40"})
+        "hub.transcripts.api.max-retry-delay-ms=40",
+        "hub.transcripts.inbox.in-work-retry-delay-ms=5"})
 @ActiveProfiles("unit")
 // an advised CamelContext is this class's alone: never hand it to the next test class
 @org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
@@ -66,8 +67,13 @@ class TranscriptsRouteTest {
     private final ObjectMapper json = new ObjectMapper();
     private final TranscriptFixtures fixtures = new TranscriptFixtures();
 
-    /** What the inbox claim answers (the row RETURNING gives); default: a first delivery. */
+    /** What the inbox claim answers (the row transcript_inbox_claim gives); default: a first delivery. */
     private volatile Map<String, Object> claimRow;
+    /** What the n-th claim of a test answers (1-based); default: {@link #claimRow} every time. */
+    private volatile Function<Integer, Map<String, Object>> claimRows;
+    private final AtomicInteger claimCalls = new AtomicInteger();
+    /** Rows the outcome UPDATE changes: 0 = another delivery took the request over. */
+    private volatile int outcomeUpdates;
     /** What transcript-api does on each call (1-based call number). */
     private volatile Function<Integer, Object> api;
     private final AtomicInteger apiCalls = new AtomicInteger();
@@ -78,13 +84,16 @@ class TranscriptsRouteTest {
         if (!camelContext.getStatus().isStarted()) {
             advise();
             camelContext.start();
-            for (String id : List.of("transcriptsConsume", "transcriptsApiCall", "transcriptsComplete", "transcriptsPublishProgress",
+            for (String id : List.of("transcriptsConsume", "transcriptsClaim", "transcriptsApiCall", "transcriptsComplete",
+                    "transcriptsClose", "transcriptsPublishProgress",
                     "transcriptsPublishCompleted", "transcriptsPublishFault", "transcriptsDeadLetterError",
                     "transcriptsDeadLetterSkipped", "transcriptsCallbackProgress", "transcriptsCallbackCompleted")) {
                 camelContext.getRouteController().startRoute(id);
             }
         }
         claimRow = row("RECEIVED", 1);
+        claimRows = call -> claimRow;
+        outcomeUpdates = 1;
         api = call -> answer(200, "{\"success\": true, \"transcript\": \"hello world\"}");
         resetMocks();
     }
@@ -92,8 +101,10 @@ class TranscriptsRouteTest {
     private void resetMocks() {
         MockEndpoint.resetMocks(camelContext);
         apiCalls.set(0);
+        claimCalls.set(0);
         apiRequests.clear();
-        mock("inboxClaim").whenAnyExchangeReceived(e -> e.getMessage().setBody(claimRow));
+        mock("inboxClaim").whenAnyExchangeReceived(e -> e.getMessage().setBody(claimRows.apply(claimCalls.incrementAndGet())));
+        mock("inboxOutcome").whenAnyExchangeReceived(e -> e.getMessage().setHeader("CamelSqlUpdateCount", outcomeUpdates));
         mock("api").whenAnyExchangeReceived(e -> {
             int call = apiCalls.incrementAndGet();
             apiRequests.add(e.copy());
@@ -111,11 +122,11 @@ class TranscriptsRouteTest {
     private void advise() throws Exception {
         AdviceWith.adviceWith(camelContext, "transcriptsConsume", a -> {
             a.replaceFromWith("direct:transcripts-in");
-            a.weaveById("transcriptsInboxClaim").replace().to("mock:inboxClaim");
             a.weaveById("transcriptsInboxOutcome").replace().to("mock:inboxOutcome");
         });
+        AdviceWith.adviceWith(camelContext, "transcriptsClaim", a -> a.weaveById("transcriptsInboxClaim").replace().to("mock:inboxClaim"));
         AdviceWith.adviceWith(camelContext, "transcriptsApiCall", a -> a.weaveById("transcriptsApiPost").replace().to("mock:api"));
-        AdviceWith.adviceWith(camelContext, "transcriptsComplete",
+        AdviceWith.adviceWith(camelContext, "transcriptsClose",
                 a -> a.weaveById("transcriptsInboxCompleted").replace().to("mock:inboxCompleted"));
         AdviceWith.adviceWith(camelContext, "transcriptsPublishProgress", a -> {
             a.weaveById("transcriptsProgressOut").replace().to("mock:progressOut");
@@ -439,11 +450,132 @@ class TranscriptsRouteTest {
     }
 
     @Test
-    void duplicateWhileAnotherConsumerProcessesIt_isAckedWithoutCallingTheApi() throws Exception {
-        claimRow = row("RECEIVED", 2);
-        deliver(fixtures.bytes("envelope-full.json"), Map.of("CamelSpringRabbitmqRedelivered", false));
+    void redeliveryWhileAnotherDeliveryWorksOnIt_waitsAndClaimsAgain_thenAcksTheDuplicate() throws Exception {
+        Map<String, Object> inWork = row("RECEIVED", 2);
+        inWork.put("claimed", false);
+        claimRows = call -> call < 3 ? inWork : row("COMPLETED", 3);
+        deliver(fixtures.bytes("envelope-full.json"), Map.of("CamelSpringRabbitmqRedelivered", true));
+        assertThat(claimCalls).as("claimed again while the other delivery held the lease").hasValue(3);
         assertThat(apiCalls).hasValue(0);
+        assertThat(mock("progressOut").getReceivedExchanges()).isEmpty();
         assertThat(mock("completedOut").getReceivedExchanges()).isEmpty();
+        assertThat(mock("errorOut").getReceivedExchanges()).isEmpty();
+    }
+
+    @Test
+    void redeliveryStillInWorkAfterEveryClaim_goesBackToTheQueueWithoutAFault() throws Exception {
+        Map<String, Object> inWork = row("RECEIVED", 2);
+        inWork.put("claimed", false);
+        claimRow = inWork;
+        Exchange done = deliver(fixtures.bytes("envelope-full.json"), Map.of("CamelSpringRabbitmqRedelivered", true));
+        assertThat(done.getException()).as("fails back to the listener, which requeues").isInstanceOf(TranscriptInWork.class);
+        assertThat(claimCalls).as("the first claim and 30 more").hasValue(31);
+        assertThat(apiCalls).hasValue(0);
+        assertThat(mock("errorOut").getReceivedExchanges()).isEmpty();
+        assertThat(mock("faultOut").getReceivedExchanges()).isEmpty();
+    }
+
+    @Test
+    void anotherDeliveryTookTheRequestOverDuringTheCall_nothingIsPublished() throws Exception {
+        outcomeUpdates = 0;
+        deliver(fixtures.bytes("envelope-full.json"), Map.of());
+        assertThat(apiCalls).hasValue(1);
+        assertThat(mock("completedOut").getReceivedExchanges()).isEmpty();
+        assertThat(mock("inboxCompleted").getReceivedExchanges()).isEmpty();
+        assertThat(mock("faultOut").getReceivedExchanges()).isEmpty();
+    }
+
+    @Test
+    void aFailingCloseIsRetriedAloneAndNeverFaultsASuccess() throws Exception {
+        AtomicInteger closes = new AtomicInteger();
+        mock("inboxCompleted").whenAnyExchangeReceived(e -> {
+            if (closes.incrementAndGet() < 3) {
+                throw new java.sql.SQLException("FATAL: terminating connection due to administrator command", "57P01");
+            }
+        });
+        deliver(fixtures.bytes("envelope-full.json"), Map.of());
+        assertThat(closes).hasValue(3);
+        assertThat(mock("completedOut").getReceivedExchanges()).as("published once, not once per retry").hasSize(1);
+        assertThat(mock("faultOut").getReceivedExchanges()).isEmpty();
+        assertThat(mock("errorOut").getReceivedExchanges()).isEmpty();
+    }
+
+    @Test
+    void aFailingOutcomeUpdateIsRetriedInPlace() throws Exception {
+        AtomicInteger updates = new AtomicInteger();
+        mock("inboxOutcome").whenAnyExchangeReceived(e -> {
+            if (updates.incrementAndGet() < 2) {
+                throw new java.sql.SQLException("FATAL: terminating connection due to administrator command", "57P01");
+            }
+            e.getMessage().setHeader("CamelSqlUpdateCount", 1);
+        });
+        deliver(fixtures.bytes("envelope-full.json"), Map.of());
+        assertThat(updates).hasValue(2);
+        assertThat(apiCalls).as("transcript-api not called again").hasValue(1);
+        assertThat(mock("completedOut").getReceivedExchanges()).hasSize(1);
+        assertThat(mock("faultOut").getReceivedExchanges()).isEmpty();
+    }
+
+    @Test
+    void outcomeThatCannotBeStored_goesBackToTheQueueWithoutAFault() throws Exception {
+        mock("inboxOutcome").whenAnyExchangeReceived(e -> {
+            throw new java.sql.SQLException("connection refused", "08001");
+        });
+        Exchange done = deliver(fixtures.bytes("envelope-full.json"), Map.of());
+        assertThat(done.getException()).as("fails back to the listener, which requeues").isNotNull();
+        assertThat(mock("completedOut").getReceivedExchanges()).isEmpty();
+        assertThat(mock("faultOut").getReceivedExchanges()).isEmpty();
+        assertThat(mock("errorOut").getReceivedExchanges()).isEmpty();
+    }
+
+    @Test
+    void aDeliveryOverTheLimit_goesToErrorWithoutBeingProcessed() throws Exception {
+        deliver(fixtures.bytes("envelope-full.json"), Map.of("x-delivery-count", 10, "CamelSpringRabbitmqRedelivered", true));
+        assertThat(claimCalls).hasValue(0);
+        assertThat(apiCalls).hasValue(0);
+        Exchange moved = mock("errorOut").getReceivedExchanges().get(0);
+        assertThat(moved.getMessage().getHeader("MT-Reason")).isEqualTo("fault");
+        assertThat(moved.getMessage().getHeader("MT-Fault-Message", String.class)).contains("delivered 10 more times");
+        assertThat(moved.getMessage().getHeaders()).doesNotContainKey("x-delivery-count");
+    }
+
+    @Test
+    void aDeliveryUnderTheLimit_isProcessed() throws Exception {
+        deliver(fixtures.bytes("envelope-full.json"), Map.of("x-delivery-count", 9, "CamelSpringRabbitmqRedelivered", true));
+        assertThat(apiCalls).hasValue(1);
+        assertThat(mock("errorOut").getReceivedExchanges()).isEmpty();
+    }
+
+    @Test
+    void republishAfterACrash_carriesTheSameMessageIdsAsTheFirstPublish() throws Exception {
+        deliver(fixtures.bytes("envelope-full.json"), Map.of());
+        String first = envelope(mock("completedOut").getReceivedExchanges().get(0)).path("messageId").asText();
+        String firstEvent = envelope(mock("completedOut").getReceivedExchanges().get(0)).path("message").path("id").asText();
+        resetMocks();
+        Map<String, Object> stored = row("SUCCEEDED", 2);
+        stored.put("transcript_content", "hello world");
+        claimRow = stored;
+        deliver(fixtures.bytes("envelope-full.json"), Map.of("CamelSpringRabbitmqRedelivered", true));
+        JsonNode again = envelope(mock("completedOut").getReceivedExchanges().get(0));
+        assertThat(again.path("messageId").asText()).isEqualTo(first)
+                .isEqualTo(DerivedMessageId.of(fixtures.messageId, 0, "completed"));
+        assertThat(again.path("message").path("id").asText()).isEqualTo(firstEvent);
+    }
+
+    @Test
+    void aRedriveFromError_isProcessedAgainUnderNewIdsAndANewIdempotencyKey() throws Exception {
+        Map<String, Object> redriven = row("RECEIVED", 3);
+        redriven.put("claimed", true);
+        redriven.put("generation", 1);
+        claimRow = redriven;
+        deliver(fixtures.bytes("envelope-full.json"), Map.of("MT-Reason", "fault", "MT-Fault-Timestamp", "2026-12-02T04:00:00Z"));
+        assertThat(mock("inboxClaim").getReceivedExchanges().get(0).getMessage().getBody(Map.class))
+                .containsEntry("redriveOf", "fault/2026-12-02T04:00:00Z");
+        assertThat(apiCalls).hasValue(1);
+        assertThat(apiRequests.peek().getMessage().getHeader("Idempotency-Key")).isEqualTo(fixtures.messageId + "/redrive-1");
+        JsonNode done = envelope(mock("completedOut").getReceivedExchanges().get(0));
+        assertThat(done.path("messageId").asText()).isEqualTo(DerivedMessageId.of(fixtures.messageId, 1, "completed"))
+                .isNotEqualTo(DerivedMessageId.of(fixtures.messageId, 0, "completed"));
     }
 
     @Test
@@ -456,7 +588,9 @@ class TranscriptsRouteTest {
 
     @Test
     void redeliveryAfterACrashDuringTheCall_callsTheApiWithTheSameIdempotencyKey() throws Exception {
+        // the owner's lease ran out: transcript_inbox_claim handed the request to this delivery
         claimRow = row("RECEIVED", 2);
+        claimRow.put("claimed", true);
         deliver(fixtures.bytes("envelope-full.json"), Map.of("CamelSpringRabbitmqRedelivered", true));
         assertThat(apiCalls).hasValue(1);
         assertThat(apiRequests.peek().getMessage().getHeader("Idempotency-Key")).isEqualTo(fixtures.messageId);
@@ -540,8 +674,8 @@ class TranscriptsRouteTest {
 
     // ---- helpers ----
 
-    private void deliver(byte[] body, Map<String, Object> headers) {
-        producer.send("direct:transcripts-in", e -> {
+    private Exchange deliver(byte[] body, Map<String, Object> headers) {
+        return producer.send("direct:transcripts-in", e -> {
             e.getMessage().setBody(body);
             e.getMessage().setHeaders(new HashMap<>(headers));
         });
@@ -624,6 +758,8 @@ class TranscriptsRouteTest {
         Map<String, Object> row = new HashMap<>();
         row.put("status", status);
         row.put("deliveries", deliveries);
+        row.put("claimed", "RECEIVED".equals(status) && deliveries == 1);
+        row.put("generation", 0);
         row.put("fault", false);
         row.put("retry_count", 0);
         return row;

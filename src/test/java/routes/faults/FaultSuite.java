@@ -1,0 +1,114 @@
+package routes.faults;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import routes.support.KafkaBroker;
+import routes.support.S3Server;
+
+/**
+ * What every fault scenario runs against: the machine's RabbitMQ, PostgreSQL (schema {@code hub_faults}, dropped
+ * first) and Redis, a Kafka broker and an S3 server as processes, WireMock for the HTTP peers, and the packaged hub
+ * as a process of its own ({@link PackagedHub}) with queue and exchange names of the suite's own, so nothing another
+ * test left behind is consumed. One per test class; closed after it.
+ */
+final class FaultSuite implements AutoCloseable {
+
+    static final String SCHEMA = "hub_faults";
+    static final String SECRET = "faults-secret";
+    /** The name the suite's own AMQP connections carry: what {@link Machine#rabbitCloseConnections} spares. */
+    static final String CLIENT = "fault-suite-client";
+
+    final WireMockServer peers;
+    final S3Server s3;
+    final KafkaBroker kafka;
+    final CachingConnectionFactory rabbit;
+    final PackagedHub hub;
+
+    FaultSuite(String name, Map<String, String> extraEnvironment) throws Exception {
+        dropSchema();
+        peers = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+                .containerThreads(60).globalTemplating(true));
+        peers.start();
+        s3 = S3Server.start(0, null, Path.of("target", "faults", "s3proxy.log"));
+        kafka = KafkaBroker.start(freePort(), Path.of("target", "faults", "kafka-" + name));
+        rabbit = new CachingConnectionFactory("127.0.0.1", 5672);
+        rabbit.setUsername("guest");
+        rabbit.setPassword("guest");
+        rabbit.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        rabbit.setConnectionNameStrategy(f -> CLIENT);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/");
+        env.put("POSTGRES_URL_PARAMS", "?currentSchema=" + SCHEMA);
+        env.put("SPRING_FLYWAY_SCHEMAS", SCHEMA);
+        env.put("KAFKA_BROKERS", kafka.bootstrapServers());
+        env.put("AWS_ENDPOINT", s3.endpoint());
+        env.put("AWS_CREATE_BUCKET", "true");
+        env.put("AWS_YOUTUBE_BUCKET", "hub-faults");
+        env.put("INTERNAL_API_SECRET", SECRET);
+        env.put("HAWTIO_LOGIN_ENABLED", "false");
+        env.put("TRANSCRIPT_API_URL", peers.baseUrl() + "/transcript-api");
+        env.put("LLM_BASE_URL", peers.baseUrl() + "/llm/v1");
+        env.put("PYTHON_EVENT_API_URL", peers.baseUrl() + "/python");
+        env.put("API_URL", peers.baseUrl() + "/api");
+        env.put("EXTRACTION_WEBHOOK_URL", peers.baseUrl() + "/api/extraction/internal/baseline");
+        env.put("LIVE_EVENTS_EXCHANGE", "faults.live-events");
+        env.putAll(extraEnvironment);
+        hub = new PackagedHub(name, freePort(), freePort(), env, List.of());
+    }
+
+    static void dropSchema() throws SQLException {
+        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
+             Statement sql = db.createStatement()) {
+            sql.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        }
+    }
+
+    static Connection database() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + SCHEMA, "postgres", "");
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            hub.close();
+        } finally {
+            rabbit.destroy();
+            kafka.close();
+            s3.close();
+            peers.stop();
+        }
+    }
+}

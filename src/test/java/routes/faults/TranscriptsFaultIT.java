@@ -1,0 +1,463 @@
+package routes.faults;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.FanoutExchange;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+/**
+ * The transcripts flow's guarantee under faults, on the packaged hub: for every envelope the broker confirmed,
+ * exactly one outcome (a completed event, or a Fault&lt;T&gt; for a failure) under one messageId per event kind, and
+ * transcript-api only ever called with the request's one Idempotency-Key. Each scenario records every id end to
+ * end (what the test published, every completed and fault event on the suite's own queues, every API call).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TranscriptsFaultIT {
+
+    static final String NAMESPACE = "M3.Net.Modules.Transcripts.IntegrationEvents";
+    static final String ENDPOINT = "faults-transcript-consumer";
+    static final String REQUESTED = "faults:transcript-requested";
+    static final String PROGRESS = "faults:transcript-progress";
+    static final String COMPLETED = "faults:transcript-completed";
+    static final String FAULT = "faults:transcript-fault";
+    static final String CAPTURE_COMPLETED = "faults.capture.transcript-completed";
+    static final String CAPTURE_FAULT = "faults.capture.transcript-fault";
+    static final String API = "/transcript-api/process-video-from-consumer";
+    static final Duration SETTLE = Duration.ofSeconds(150);
+
+    private final ObjectMapper json = new ObjectMapper();
+    private FaultSuite suite;
+    private RabbitTemplate rabbit;
+    private AmqpAdmin admin;
+
+    @BeforeAll
+    void start() throws Exception {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TRANSCRIPTS_ENDPOINT", ENDPOINT);
+        env.put("TRANSCRIPTS_REQUESTED_EXCHANGE", REQUESTED);
+        env.put("TRANSCRIPTS_PROGRESS_EXCHANGE", PROGRESS);
+        env.put("TRANSCRIPTS_COMPLETED_EXCHANGE", COMPLETED);
+        env.put("TRANSCRIPTS_FAULT_EXCHANGE", FAULT);
+        // short leases so a killed owner's requests are taken over within seconds
+        env.put("TRANSCRIPTS_INBOX_LEASE_SECONDS", "6");
+        env.put("TRANSCRIPTS_INBOX_LEASE_RENEWAL_MS", "2000");
+        env.put("TRANSCRIPTS_IN_WORK_RETRY_DELAY_MS", "500");
+        env.put("TRANSCRIPT_API_RETRY_DELAY_MS", "200");
+        env.put("TRANSCRIPT_API_MAX_RETRY_DELAY_MS", "1000");
+        env.put("TRANSCRIPT_API_TIMEOUT_MS", "10000");
+        suite = new FaultSuite("transcripts", env);
+        CachingConnectionFactory connections = suite.rabbit;
+        connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
+        rabbit = new RabbitTemplate(connections);
+        admin = new RabbitAdmin(connections);
+        for (String[] capture : new String[][] {{COMPLETED, CAPTURE_COMPLETED}, {FAULT, CAPTURE_FAULT}}) {
+            FanoutExchange exchange = new FanoutExchange(capture[0], true, false);
+            Queue queue = new Queue(capture[1], true, false, false);
+            admin.declareExchange(exchange);
+            admin.declareQueue(queue);
+            admin.declareBinding(BindingBuilder.bind(queue).to(exchange));
+        }
+        double seconds = suite.hub.start(Duration.ofSeconds(180));
+        System.out.printf("[faults] packaged hub ready in %.1f s%n", seconds);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (suite != null) {
+            suite.close();
+        }
+    }
+
+    @BeforeEach
+    void clean() {
+        // what an earlier scenario still has in work finishes first
+        awaitQueueDepth(ENDPOINT, 0, Duration.ofSeconds(30));
+        FaultSuite.sleep(Duration.ofSeconds(1));
+        suite.peers.resetAll();
+        answerAfter(50, 250);
+        for (String queue : List.of(CAPTURE_COMPLETED, CAPTURE_FAULT, ENDPOINT, ENDPOINT + "_error", ENDPOINT + "_skipped")) {
+            admin.purgeQueue(queue, false);
+        }
+    }
+
+    // ---- the scenarios ----
+
+    @Test
+    @Order(1)
+    void killDuringLoad_repeatedAtThreePoints() throws Exception {
+        double[] points = {0.15, 0.45, 0.75};
+        for (int i = 0; i < points.length; i++) {
+            clean();
+            Load load = new Load("kill -9 #" + (i + 1) + " at " + (int) (points[i] * 100) + "%", 150);
+            load.publish();
+            load.awaitOutcomes((int) (150 * points[i]), Duration.ofSeconds(60));
+            long fault = System.nanoTime();
+            suite.hub.kill();
+            suite.hub.start(Duration.ofSeconds(180));
+            load.finish(fault, true);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void sigtermDuringLoad() throws Exception {
+        Load load = new Load("SIGTERM", 150);
+        load.publish();
+        load.awaitOutcomes(50, Duration.ofSeconds(60));
+        long fault = System.nanoTime();
+        suite.hub.terminate(Duration.ofSeconds(60));
+        suite.hub.start(Duration.ofSeconds(180));
+        load.finish(fault, false);
+    }
+
+    @Test
+    @Order(3)
+    void postgresRestartDuringLoad() throws Exception {
+        Load load = new Load("PostgreSQL restart", 150);
+        load.publish();
+        load.awaitOutcomes(40, Duration.ofSeconds(60));
+        long fault = System.nanoTime();
+        Machine.postgresRestart();
+        load.finish(fault, false);
+    }
+
+    @Test
+    @Order(4)
+    void rabbitRestartDuringLoad() throws Exception {
+        Load load = new Load("RabbitMQ stop_app/start_app", 150);
+        load.publish();
+        load.awaitOutcomes(40, Duration.ofSeconds(60));
+        long fault = System.nanoTime();
+        try {
+            Machine.rabbitStop();
+            FaultSuite.sleep(Duration.ofSeconds(3));
+        } finally {
+            Machine.rabbitStart();
+        }
+        load.finish(fault, true);
+    }
+
+    @Test
+    @Order(5)
+    void consumerConnectionClosedWhileMessagesAreInWork() throws Exception {
+        // slow answers: every consumer holds a delivery in the API call when its connection goes
+        answerAfter(1500, 2500);
+        Load load = new Load("consumer connection closed mid-call", 40);
+        load.publish();
+        FaultSuite.sleep(Duration.ofMillis(2500));
+        long fault = System.nanoTime();
+        // the hub's connections (Spring AMQP names them rabbitConnectionFactory#...), not the suite's own
+        int closed = Machine.rabbitCloseConnections("rabbitConnectionFactory");
+        assertThat(closed).as("the hub's connections were found and closed").isPositive();
+        load.finish(fault, false);
+    }
+
+    @Test
+    @Order(6)
+    void redriveFromError_isProcessedAgainFromTheStart() throws Exception {
+        // transcript-api refuses (400: a client error, no retry): every request faults and lands in _error
+        suite.peers.stubFor(post(urlEqualTo(API)).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json").withBody("{\"detail\":\"video not found\"}")));
+        Load refused = new Load("re-drive: first pass (refused)", 30);
+        refused.publish();
+        refused.awaitFaults(30, Duration.ofSeconds(60));
+        int inError = awaitQueueDepth(ENDPOINT + "_error", 30, Duration.ofSeconds(30));
+        assertThat(inError).isGreaterThanOrEqualTo(30);
+
+        // the cause is fixed; every dead letter is moved back to the endpoint, headers kept (as MassTransit's tools do)
+        suite.peers.resetAll();
+        answerAfter(20, 60);
+        long fault = System.nanoTime();
+        int moved = 0;
+        Message dead;
+        while ((dead = rabbit.receive(ENDPOINT + "_error", 1000)) != null) {
+            String body = new String(dead.getBody(), StandardCharsets.UTF_8);
+            // only this scenario's: an earlier scenario's late deliveries may have faulted against the 400 too
+            if (refused.messageIdByRequest.keySet().stream().anyMatch(body::contains)) {
+                rabbit.send(ENDPOINT, "", dead);
+                moved++;
+            }
+        }
+        assertThat(moved).isEqualTo(30);
+        Load redriven = refused.again("re-drive from _error");
+        redriven.awaitSuccesses(30, SETTLE);
+        FaultReport report = redriven.report(fault, true, true);
+        assertThat(report.lost()).isZero();
+        assertThat(report.duplicates()).isZero();
+    }
+
+    // ---- load, records and verdict ----
+
+    /** One scenario's envelopes and everything recorded about them. */
+    final class Load {
+        final String scenario;
+        final Map<String, String> messageIdByRequest = new LinkedHashMap<>();
+        final Map<String, Set<String>> completedIds = new ConcurrentHashMap<>();
+        final Map<String, Boolean> succeeded = new ConcurrentHashMap<>();
+        final Map<String, Set<String>> faultIds = new ConcurrentHashMap<>();
+        int accepted;
+
+        Load(String scenario, int count) {
+            this.scenario = scenario;
+            for (int i = 0; i < count; i++) {
+                messageIdByRequest.put(UUID.randomUUID().toString(), UUID.randomUUID().toString());
+            }
+        }
+
+        private Load(String scenario, Load first) {
+            this.scenario = scenario;
+            this.messageIdByRequest.putAll(first.messageIdByRequest);
+            this.accepted = first.accepted;
+        }
+
+        /** The same requests, recorded afresh (what a re-drive must produce again). */
+        Load again(String name) {
+            return new Load(name, this);
+        }
+
+        void publish() {
+            rabbit.invoke(ops -> {
+                for (Map.Entry<String, String> request : messageIdByRequest.entrySet()) {
+                    ops.send(REQUESTED, "", envelope(request.getValue(), request.getKey()));
+                }
+                ops.waitForConfirmsOrDie(30_000);
+                return null;
+            });
+            accepted = messageIdByRequest.size();
+        }
+
+        void collect() {
+            drain(CAPTURE_COMPLETED, (requestId, envelope) -> {
+                completedIds.computeIfAbsent(requestId, k -> ConcurrentHashMap.newKeySet()).add(envelope.path("messageId").asText());
+                if (envelope.path("message").path("success").asBoolean()) {
+                    succeeded.put(requestId, true);
+                }
+            });
+            drain(CAPTURE_FAULT, (requestId, envelope) ->
+                    faultIds.computeIfAbsent(requestId, k -> ConcurrentHashMap.newKeySet()).add(envelope.path("messageId").asText()));
+        }
+
+        private void drain(String queue, java.util.function.BiConsumer<String, JsonNode> record) {
+            Message message;
+            while ((message = rabbit.receive(queue)) != null) {
+                try {
+                    JsonNode envelope = json.readTree(message.getBody());
+                    JsonNode payload = envelope.path("message");
+                    String requestId = payload.has("transcriptRequestId") ? payload.path("transcriptRequestId").asText()
+                            : payload.path("message").path("transcriptRequestId").asText();
+                    if (messageIdByRequest.containsKey(requestId)) {
+                        record.accept(requestId, envelope);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("an event that is not JSON on " + queue, e);
+                }
+            }
+        }
+
+        int outcomes() {
+            collect();
+            int done = 0;
+            for (String requestId : messageIdByRequest.keySet()) {
+                if (completedIds.containsKey(requestId) || faultIds.containsKey(requestId)) {
+                    done++;
+                }
+            }
+            return done;
+        }
+
+        void awaitOutcomes(int atLeast, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (outcomes() < atLeast && System.nanoTime() < deadline) {
+                FaultSuite.sleep(Duration.ofMillis(100));
+            }
+        }
+
+        void awaitFaults(int atLeast, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                collect();
+                if (faultIds.size() >= atLeast) {
+                    return;
+                }
+                FaultSuite.sleep(Duration.ofMillis(100));
+            }
+        }
+
+        void awaitSuccesses(int atLeast, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                collect();
+                if (succeeded.size() >= atLeast) {
+                    return;
+                }
+                FaultSuite.sleep(Duration.ofMillis(200));
+            }
+        }
+
+        /** Waits until every accepted request has an outcome (or the settle time is over), then judges. */
+        FaultReport finish(long faultStartedNanos, boolean crash) throws Exception {
+            double faultSeconds = (System.nanoTime() - faultStartedNanos) / 1e9;
+            awaitOutcomes(accepted, SETTLE);
+            // a little longer: what a late redelivery would still publish twice
+            FaultSuite.sleep(Duration.ofSeconds(2));
+            collect();
+            FaultReport report = report(faultStartedNanos, crash, false);
+            report = new FaultReport(report.scenario(), report.sent(), report.accepted(), report.delivered(), report.lost(),
+                    report.duplicates(), faultSeconds);
+            report.print();
+            assertThat(report.lost()).as(scenario + ": requests without an outcome").isZero();
+            assertThat(report.duplicates()).as(scenario + ": duplicate effects").isZero();
+            return report;
+        }
+
+        FaultReport report(long faultStartedNanos, boolean crash, boolean print) throws Exception {
+            int delivered = 0;
+            int duplicates = 0;
+            List<String> problems = new ArrayList<>();
+            for (String requestId : messageIdByRequest.keySet()) {
+                Set<String> completed = completedIds.getOrDefault(requestId, Set.of());
+                Set<String> faults = faultIds.getOrDefault(requestId, Set.of());
+                if (!completed.isEmpty() || !faults.isEmpty()) {
+                    delivered++;
+                }
+                if (completed.size() > 1) {
+                    duplicates += completed.size() - 1;
+                    problems.add(requestId + ": completed under " + completed.size() + " messageIds");
+                }
+                if (faults.size() > 1) {
+                    duplicates += faults.size() - 1;
+                    problems.add(requestId + ": Fault<T> under " + faults.size() + " messageIds");
+                }
+                if (Boolean.TRUE.equals(succeeded.get(requestId)) && !faults.isEmpty()) {
+                    duplicates++;
+                    problems.add(requestId + ": a Fault<T> for a success");
+                }
+            }
+            // transcript-api: one Idempotency-Key per request (and per re-drive generation), called again only after a crash
+            Map<String, Set<String>> keys = new HashMap<>();
+            Map<String, Integer> calls = new HashMap<>();
+            for (LoggedRequest call : suite.peers.findAll(postRequestedFor(urlEqualTo(API)))) {
+                String requestId = json.readTree(call.getBodyAsString()).path("transcript_request_id").asText();
+                if (messageIdByRequest.containsKey(requestId)) {
+                    keys.computeIfAbsent(requestId, k -> new HashSet<>()).add(call.getHeader("Idempotency-Key"));
+                    calls.merge(requestId, 1, Integer::sum);
+                }
+            }
+            int calledAgain = 0;
+            for (Map.Entry<String, Set<String>> key : keys.entrySet()) {
+                if (key.getValue().size() > 1) {
+                    duplicates++;
+                    problems.add(key.getKey() + ": transcript-api called with keys " + key.getValue());
+                }
+                if (calls.get(key.getKey()) > 1) {
+                    calledAgain++;
+                }
+            }
+            if (!crash && calledAgain > 0) {
+                System.out.println("[faults] " + scenario + ": transcript-api called again for " + calledAgain
+                        + " requests (same Idempotency-Key)");
+            }
+            problems.stream().limit(10).forEach(p -> System.out.println("[faults] " + scenario + ": " + p));
+            if (delivered < accepted) {
+                System.out.println("[faults] " + scenario + ": inbox of the requests without an outcome: " + inboxOf(
+                        messageIdByRequest.keySet().stream().filter(r -> !completedIds.containsKey(r) && !faultIds.containsKey(r))
+                                .limit(5).toList()));
+            }
+            FaultReport report = new FaultReport(scenario, messageIdByRequest.size(), accepted, delivered, accepted - delivered,
+                    duplicates, (System.nanoTime() - faultStartedNanos) / 1e9);
+            return print ? report.print() : report;
+        }
+    }
+
+    private String inboxOf(List<String> requestIds) throws Exception {
+        StringBuilder rows = new StringBuilder();
+        try (Connection db = FaultSuite.database(); Statement sql = db.createStatement()) {
+            for (String id : requestIds) {
+                try (ResultSet row = sql.executeQuery("SELECT status, deliveries, owner, lease_until, generation FROM transcript_inbox "
+                        + "WHERE transcript_request_id = '" + id + "'")) {
+                    rows.append(id).append(row.next() ? " " + row.getString(1) + " deliveries=" + row.getInt(2) + " owner="
+                            + row.getString(3) + " lease=" + row.getString(4) : " (no row)").append("; ");
+                }
+            }
+        }
+        return rows.toString();
+    }
+
+    private int awaitQueueDepth(String queue, int expected, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int depth = 0;
+        while (System.nanoTime() < deadline) {
+            java.util.Properties properties = admin.getQueueProperties(queue);
+            depth = properties == null ? 0 : ((Number) properties.get(RabbitAdmin.QUEUE_MESSAGE_COUNT)).intValue();
+            if (expected == 0 ? depth == 0 : depth >= expected) {
+                return depth;
+            }
+            FaultSuite.sleep(Duration.ofMillis(200));
+        }
+        return depth;
+    }
+
+    private void answerAfter(int minMs, int maxMs) {
+        suite.peers.stubFor(post(urlEqualTo(API)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"success\": true, \"transcript\": \"a transcript\"}")
+                .withUniformRandomDelay(minMs, maxMs)));
+    }
+
+    private Message envelope(String messageId, String transcriptRequestId) {
+        String body = """
+                {"messageId":"%s","requestId":null,"correlationId":"%s","conversationId":"%s","initiatorId":null,
+                 "sourceAddress":"rabbitmq://localhost/dotnet","destinationAddress":"rabbitmq://localhost/%s",
+                 "messageType":["urn:message:%s:TranscriptRequestedIntegrationEvent"],
+                 "message":{"id":"%s","occurredOnUtc":"2026-12-02T04:00:00Z","transcriptRequestId":"%s",
+                            "userId":"%s","videoUrl":"https://videos.example.org/%s.mp4","language":"en"},
+                 "sentTime":"2026-12-02T04:00:00Z","headers":{},"host":{"machineName":"faults"}}
+                """.formatted(messageId, transcriptRequestId, UUID.randomUUID(), REQUESTED, NAMESPACE, UUID.randomUUID(),
+                transcriptRequestId, UUID.randomUUID(), transcriptRequestId);
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType("application/vnd.masstransit+json");
+        properties.setMessageId(messageId);
+        properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        return new Message(body.getBytes(StandardCharsets.UTF_8), properties);
+    }
+}
