@@ -34,8 +34,4 @@ public final class DotNetGuid {
         }
         return null;
     }
-
-    public static boolean isGuid(String value) {
-        return normalize(value) != null;
-    }
 }

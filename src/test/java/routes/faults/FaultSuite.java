@@ -31,7 +31,7 @@ final class FaultSuite implements AutoCloseable {
 
     static final String SCHEMA = "hub_faults";
     static final String SECRET = "faults-secret";
-    /** The name the suite's own AMQP connections carry: what {@link Machine#rabbitCloseConnections} spares. */
+    /** The name the suite's own AMQP connections carry: what {@link Machine#rabbitCloseConnectionsExcept} spares. */
     static final String CLIENT = "fault-suite-client";
 
     final WireMockServer peers;

@@ -45,18 +45,19 @@ final class Machine {
     }
 
     /**
-     * Closes every client connection whose client properties contain {@code marker} (the broker's view of a network
-     * failure); returns how many it closed (one that went away meanwhile is not counted).
+     * Closes every client connection whose client properties do not contain {@code spared} (the broker's view of a
+     * network failure); returns how many it closed (one that went away meanwhile is not counted).
      */
-    static int rabbitCloseConnections(String marker) {
-        String listing = run("rabbitmqctl", "list_connections", "-q", "--no-table-headers", "name", "client_properties");
+    static int rabbitCloseConnectionsExcept(String spared) {
+        String listing = run("rabbitmqctl", "list_connections", "-q", "--no-table-headers", "pid", "client_properties");
         List<String> names = new ArrayList<>();
         for (String line : listing.split("\n")) {
-            if (line.contains(marker)) {
+            if (!line.isBlank() && !line.contains(spared)) {
                 names.add(line.split("\t")[0]);
             }
         }
         int closed = 0;
+        // close_connection takes the connection's process id (<rabbit@host.n.n.n>), not its name
         for (String name : names) {
             try {
                 run("rabbitmqctl", "close_connection", name, "fault suite: connection closed while messages are in work");
