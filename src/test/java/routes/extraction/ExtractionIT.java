@@ -187,6 +187,22 @@ class ExtractionIT {
     }
 
     @Test
+    void aRedeliveryAfterAHubDiedMidCallWaitsForTheClaimsLeaseAndDeliversOnce() throws Exception {
+        stubWebhook(200);
+        String contentId = "it-" + UUID.randomUUID();
+        String eventId = UUID.randomUUID().toString();
+        // the claim a hub left when it died during the webhook call: unconfirmed, its 60 s lease over in 3 s
+        resources.jdbc().update("INSERT INTO extraction_idempotency (scope, message_key, claimed_at, confirmed) "
+                + "VALUES ('event', ?, now() - interval '57 seconds', FALSE)", eventId);
+        publish("{\"contentId\":\"" + contentId + "\",\"eventId\":\"" + eventId + "\"}", eventId);
+
+        await().atMost(20, TimeUnit.SECONDS).until(() -> webhookCalls(contentId) == 1 && confirmedKey("event", eventId));
+        var call = wireMock.findAll(postRequestedFor(urlEqualTo(WEBHOOK)).withRequestBody(containing(contentId))).get(0);
+        assertThat(call.getHeader("Idempotency-Key")).isEqualTo(eventId);
+        assertThat(queueDepth(DLQ)).as("taken over after the lease, not dead-lettered").isZero();
+    }
+
+    @Test
     void aWebhook400GoesToTheDeadLetterQueueAtOnceWithTheReason() throws Exception {
         stubWebhook(400);
         String contentId = "it-" + UUID.randomUUID();
