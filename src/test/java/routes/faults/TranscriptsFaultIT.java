@@ -393,9 +393,13 @@ class TranscriptsFaultIT {
                     calledAgain++;
                 }
             }
-            if (!crash && calledAgain > 0) {
+            if (calledAgain > 0) {
                 System.out.println("[faults] " + scenario + ": transcript-api called again for " + calledAgain
-                        + " requests (same Idempotency-Key)");
+                        + " requests (same Idempotency-Key)" + (crash ? "" : ": a duplicate effect without a crash"));
+            }
+            if (!crash) {
+                // without a crash every request owns one delivery at a time: a second call is a second processing
+                duplicates += calledAgain;
             }
             problems.stream().limit(10).forEach(p -> System.out.println("[faults] " + scenario + ": " + p));
             if (delivered < accepted) {
