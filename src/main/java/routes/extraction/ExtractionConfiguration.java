@@ -1,5 +1,6 @@
 package routes.extraction;
 
+
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
@@ -7,12 +8,16 @@ import org.springframework.amqp.core.ExchangeBuilder;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import routes.shared.MandatoryPublisher;
 
 /** The beans extraction.camel.yaml refers to, and the flow's RabbitMQ topology. */
 @Configuration(proxyBeanMethods = false)
@@ -37,6 +42,13 @@ public class ExtractionConfiguration {
         Queue deadLetters = QueueBuilder.durable(settings.deadLetterQueue()).build();
         Binding binding = BindingBuilder.bind(queue).to(exchange).with(settings.routingKey());
         return new Declarables(exchange, queue, deadLetters, binding);
+    }
+
+    /** The callback's publish: mandatory, confirmed within the callback's confirm timeout. */
+    @Bean
+    MandatoryPublisher extractionEventPublisher(ConnectionFactory connections, ExtractionSettings settings,
+                                                @Value("${hub.extraction.callback.confirm-timeout-ms}") long confirmTimeoutMs) {
+        return new MandatoryPublisher(connections, settings.exchange(), settings.routingKey(), confirmTimeoutMs);
     }
 
     @Bean

@@ -187,6 +187,23 @@ class ExtractionIT {
     }
 
     @Test
+    void anEventNoQueueWouldReceiveIsAnswered503NotConfirmedAndLost() throws Exception {
+        Binding binding = BindingBuilder.bind(new Queue(QUEUE)).to(new TopicExchange(EXCHANGE)).with(ROUTING_KEY);
+        resources.amqpAdmin().removeBinding(binding);
+        HttpResponse<String> refused;
+        try {
+            refused = callback(SECRET, "{\"contentId\": \"it-unroutable-" + UUID.randomUUID() + "\"}");
+        } finally {
+            resources.amqpAdmin().declareBinding(binding);
+        }
+        assertThat(refused.statusCode()).as("returned by the broker (mandatory): not a 200").isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(refused.body()).doesNotContain("success");
+        // routable again: the worker's retry is accepted
+        assertThat(callback(SECRET, "{\"contentId\": \"it-routable-" + UUID.randomUUID() + "\"}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aRedeliveryAfterAHubDiedMidCallWaitsForTheClaimsLeaseAndDeliversOnce() throws Exception {
         stubWebhook(200);
         String contentId = "it-" + UUID.randomUUID();

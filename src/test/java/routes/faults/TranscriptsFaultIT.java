@@ -85,6 +85,9 @@ class TranscriptsFaultIT {
         env.put("TRANSCRIPT_API_RETRY_DELAY_MS", "200");
         env.put("TRANSCRIPT_API_MAX_RETRY_DELAY_MS", "1000");
         env.put("TRANSCRIPT_API_TIMEOUT_MS", "10000");
+        // a stalled database fails a statement after 5 s (aStalledDatabase)
+        env.put("POSTGRES_SOCKET_TIMEOUT_SECONDS", "5");
+        env.put("POSTGRES_STATEMENT_TIMEOUT_MS", "4000");
         suite = new FaultSuite("transcripts", env);
         CachingConnectionFactory connections = suite.rabbit;
         connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
@@ -194,6 +197,48 @@ class TranscriptsFaultIT {
 
     @Test
     @Order(6)
+    void aDatabaseErrorAtEachStepOfTheRoute() throws Exception {
+        // each constraint (NOT VALID: only new rows and updates are checked) fails one step's statement for 3 s
+        Map<String, String> steps = new LinkedHashMap<>();
+        steps.put("the inbox claim", "CHECK (false)");
+        steps.put("the outcome update", "CHECK (status <> 'SUCCEEDED')");
+        steps.put("the closing update", "CHECK (status <> 'COMPLETED')");
+        for (Map.Entry<String, String> step : steps.entrySet()) {
+            clean();
+            Load load = new Load("database error at " + step.getKey(), 60);
+            load.publish();
+            load.awaitOutcomes(10, Duration.ofSeconds(60));
+            long fault = System.nanoTime();
+            try (Connection db = FaultSuite.database(); Statement sql = db.createStatement()) {
+                sql.execute("ALTER TABLE transcript_inbox ADD CONSTRAINT faults_step " + step.getValue() + " NOT VALID");
+                FaultSuite.sleep(Duration.ofSeconds(3));
+                sql.execute("ALTER TABLE transcript_inbox DROP CONSTRAINT faults_step");
+            }
+            load.finish(fault, false);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aStalledDatabase() throws Exception {
+        // PostgreSQL frozen (SIGSTOP) past the hub's socket timeout (5 s here): statements fail instead of hanging
+        Load load = new Load("PostgreSQL stalled 8 s", 100);
+        load.publish();
+        load.awaitOutcomes(20, Duration.ofSeconds(60));
+        long fault = System.nanoTime();
+        try {
+            Machine.run("pkill", "-STOP", "-x", "postgres");
+            FaultSuite.sleep(Duration.ofSeconds(8));
+        } finally {
+            Machine.run("pkill", "-CONT", "-x", "postgres");
+        }
+        // a statement that outlasts every retry sends the delivery back to the queue with nothing stored: its
+        // redelivery may call transcript-api again (same Idempotency-Key), which the report prints
+        load.finish(fault, true);
+    }
+
+    @Test
+    @Order(8)
     void redriveFromError_isProcessedAgainFromTheStart() throws Exception {
         // transcript-api refuses (400: a client error, no retry): every request faults and lands in _error
         suite.peers.stubFor(post(urlEqualTo(API)).willReturn(aResponse().withStatus(400)

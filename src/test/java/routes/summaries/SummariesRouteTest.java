@@ -157,6 +157,23 @@ class SummariesRouteTest {
     }
 
     @Test
+    void aFailingOffsetCommitIsLoggedNotRetriedAsAFailedRecord() throws Exception {
+        transcript.set(snippets(20));
+        llm(30, n -> FakeLlm.Reply.ok(ANSWER));
+        mock("mock:commit").whenAnyExchangeReceived(e -> {
+            throw new org.apache.kafka.clients.consumer.CommitFailedException();
+        });
+        mock("mock:store").expectedMessageCount(1);
+        mock("mock:commit").expectedMessageCount(1);
+        mock("mock:dlt").expectedMessageCount(0);
+
+        Exchange done = producer.send(IN, e -> e.getMessage().setBody(event(43, "transcripts/43/transcript.json")));
+
+        MockEndpoint.assertIsSatisfied(camelContext);
+        assertThat(done.getException()).isNull();
+    }
+
+    @Test
     void aSummaryObjectThatCannotBeStoredInS3LeavesNoRowAndNoEvent() throws Exception {
         transcript.set(snippets(20));
         FakeLlm llm = llm(0, n -> FakeLlm.Reply.ok(ANSWER));
