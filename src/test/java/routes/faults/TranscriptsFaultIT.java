@@ -144,40 +144,29 @@ class TranscriptsFaultIT {
     @Test
     @Order(2)
     void sigtermDuringLoad() throws Exception {
-        Load load = new Load("SIGTERM", 150);
-        load.publish();
-        load.awaitOutcomes(50, Duration.ofSeconds(60));
-        long fault = System.nanoTime();
-        suite.hub.terminate(Duration.ofSeconds(60));
-        suite.hub.start(Duration.ofSeconds(180));
-        load.finish(fault, false);
+        underLoad("SIGTERM", 150, 50, false, () -> {
+            suite.hub.terminate(Duration.ofSeconds(60));
+            suite.hub.start(Duration.ofSeconds(180));
+        });
     }
 
     @Test
     @Order(3)
     void postgresRestartDuringLoad() throws Exception {
-        Load load = new Load("PostgreSQL restart", 150);
-        load.publish();
-        load.awaitOutcomes(40, Duration.ofSeconds(60));
-        long fault = System.nanoTime();
-        Machine.postgresRestart();
-        load.finish(fault, false);
+        underLoad("PostgreSQL restart", 150, 40, false, Machine::postgresRestart);
     }
 
     @Test
     @Order(4)
     void rabbitRestartDuringLoad() throws Exception {
-        Load load = new Load("RabbitMQ stop_app/start_app", 150);
-        load.publish();
-        load.awaitOutcomes(40, Duration.ofSeconds(60));
-        long fault = System.nanoTime();
-        try {
-            Machine.rabbitStop();
-            FaultSuite.sleep(Duration.ofSeconds(3));
-        } finally {
-            Machine.rabbitStart();
-        }
-        load.finish(fault, true);
+        underLoad("RabbitMQ stop_app/start_app", 150, 40, true, () -> {
+            try {
+                Machine.rabbitStop();
+                FaultSuite.sleep(Duration.ofSeconds(3));
+            } finally {
+                Machine.rabbitStart();
+            }
+        });
     }
 
     @Test
@@ -222,19 +211,16 @@ class TranscriptsFaultIT {
     @Order(7)
     void aStalledDatabase() throws Exception {
         // PostgreSQL frozen (SIGSTOP) past the hub's socket timeout (5 s here): statements fail instead of hanging
-        Load load = new Load("PostgreSQL stalled 8 s", 100);
-        load.publish();
-        load.awaitOutcomes(20, Duration.ofSeconds(60));
-        long fault = System.nanoTime();
-        try {
-            Machine.run("pkill", "-STOP", "-x", "postgres");
-            FaultSuite.sleep(Duration.ofSeconds(8));
-        } finally {
-            Machine.run("pkill", "-CONT", "-x", "postgres");
-        }
         // a statement that outlasts every retry sends the delivery back to the queue with nothing stored: its
         // redelivery may call transcript-api again (same Idempotency-Key), which the report prints
-        load.finish(fault, true);
+        underLoad("PostgreSQL stalled 8 s", 100, 20, true, () -> {
+            try {
+                Machine.run("pkill", "-STOP", "-x", "postgres");
+                FaultSuite.sleep(Duration.ofSeconds(8));
+            } finally {
+                Machine.run("pkill", "-CONT", "-x", "postgres");
+            }
+        });
     }
 
     @Test
@@ -272,6 +258,21 @@ class TranscriptsFaultIT {
     }
 
     // ---- load, records and verdict ----
+
+    /** A fault action that may throw (stopping and starting processes). */
+    interface Fault {
+        void inject() throws Exception;
+    }
+
+    /** Publishes {@code count} envelopes, injects the fault once {@code outcomesFirst} are done, then judges. */
+    private void underLoad(String scenario, int count, int outcomesFirst, boolean crash, Fault fault) throws Exception {
+        Load load = new Load(scenario, count);
+        load.publish();
+        load.awaitOutcomes(outcomesFirst, Duration.ofSeconds(60));
+        long started = System.nanoTime();
+        fault.inject();
+        load.finish(started, crash);
+    }
 
     /** One scenario's envelopes and everything recorded about them. */
     final class Load {
