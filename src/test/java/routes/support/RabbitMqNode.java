@@ -33,6 +33,11 @@ public final class RabbitMqNode {
         run("await_startup", "--timeout", String.valueOf(timeout.toSeconds()));
     }
 
+    /** {@code rabbitmqctl delete_queue <name>}: its consumers are cancelled, the connection stays up. */
+    public void deleteQueue(String name) throws IOException, InterruptedException {
+        run("delete_queue", name);
+    }
+
     /** {@code rabbitmqctl list_queues -q --no-table-headers <columns>}: one line per queue, tab-separated. */
     public List<String> queues(String... columns) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("list_queues", "-q", "--no-table-headers"));
