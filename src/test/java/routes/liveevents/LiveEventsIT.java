@@ -68,6 +68,9 @@ class LiveEventsIT {
     @Autowired
     Environment environment;
 
+    @Autowired
+    LiveEventsSettings settings;
+
     private static BrowserPage page;
 
     /**
@@ -408,6 +411,12 @@ class LiveEventsIT {
                 client.await(e -> "from hub 2".equals(e.text("message")));
             }
         }
+        // each instance consumes a queue of its own, the one its RabbitAdmin declares (the name is fixed per start)
+        String mine = settings.queue();
+        assertThat(environment.getProperty("hub.live-events.queue")).as("the queue name, looked up again").isEqualTo(mine);
+        String theirs = second.bean(LiveEventsSettings.class).queue();
+        assertThat(theirs).isNotEqualTo(mine)
+                .isEqualTo(second.bean(Environment.class).getProperty("hub.live-events.queue"));
     }
 
     @Test
