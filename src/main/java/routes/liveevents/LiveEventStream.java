@@ -42,6 +42,8 @@ public final class LiveEventStream implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveEventStream.class);
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9._-]{0,63}");
+    /** The event telling a reconnecting client that events may have been missed. */
+    static final String GAP = "stream.gap";
 
     private final LiveEventsSettings settings;
     private final ObjectMapper json;
@@ -113,8 +115,8 @@ public final class LiveEventStream implements SmartLifecycle {
         if (!TYPE.matcher(type).matches()) {
             throw new InvalidLiveEvent("type '" + type + "' is missing or not an event type name");
         }
-        if ("heartbeat".equals(type)) {
-            throw new InvalidLiveEvent("heartbeats come from each hub instance, not from the exchange");
+        if ("heartbeat".equals(type) || GAP.equals(type)) {
+            throw new InvalidLiveEvent(type + " events come from each hub instance, not from the exchange");
         }
         if (!object.hasNonNull("timestamp")) {
             object.put("timestamp", clock.instant().toString());
@@ -152,7 +154,7 @@ public final class LiveEventStream implements SmartLifecycle {
 
     /**
      * Opens a stream on a request already in async mode: registers the client and queues the opening frame and,
-     * for a reconnect, the events it missed (or an {@code error} event saying they cannot be replayed).
+     * for a reconnect, the events it missed (after a {@code stream.gap} event when some cannot be replayed).
      */
     SseConnection open(AsyncContext async, ServletOutputStream out, StreamFilter filter, String lastEventId) throws IOException {
         SseConnection client = new SseConnection(connectionNumbers.incrementAndGet(), filter, settings.clientQueueSize(),
@@ -181,27 +183,46 @@ public final class LiveEventStream implements SmartLifecycle {
         }
     }
 
+    /**
+     * What a reconnecting client gets before the live events: the events it missed; or, when some of them are gone
+     * (older than the buffer) or its id is not this instance's, a {@code stream.gap} event first, then whatever is
+     * still buffered for it (nothing for an unknown id: this instance cannot tell which of its events the client saw).
+     */
     private List<byte[]> replay(String lastEventId, StreamFilter filter) {
         ReplayBuffer.Replay replay = buffer.after(lastEventId, firstId, lastIssued, filter);
         if (replay instanceof ReplayBuffer.Missed missed) {
-            return missed.events().stream().map(StreamedEvent::frame).toList();
+            return frames(missed.events());
         }
-        String message;
-        String code;
         if (replay instanceof ReplayBuffer.Gap gap) {
-            code = "replay_gap";
-            message = gap.missed() + " events after id " + gap.lastEventId()
-                    + " are no longer buffered; reload the current state";
-        } else {
-            code = "replay_unavailable";
-            message = "event id '" + lastEventId + "' was not issued by this hub instance (restarted or another "
-                    + "instance); reload the current state";
+            List<byte[]> frames = new ArrayList<>();
+            frames.add(gapFrame(lastEventId, "replay_gap", gap.missed() + " events after id " + gap.lastEventId()
+                    + " are no longer buffered and were not replayed; the oldest still available is "
+                    + gap.oldestAvailable() + ". Events may have been missed: reload the current state", gap.missed()));
+            frames.addAll(frames(gap.available()));
+            return frames;
         }
-        ObjectNode error = json.createObjectNode().put("type", "error").put("timestamp", clock.instant().toString())
+        return List.of(gapFrame(lastEventId, "replay_unavailable", "event id '" + lastEventId + "' was not issued by "
+                + "this hub instance (restarted or another instance), nothing was replayed. Events may have been "
+                + "missed: reload the current state", null));
+    }
+
+    /**
+     * A {@code stream.gap} event: no {@code id} (the browser keeps its last one), sent whatever the client's filter.
+     * {@code data.oldest_available_id} is the oldest id this instance can still replay.
+     */
+    private byte[] gapFrame(String lastEventId, String code, String message, Long missed) {
+        ObjectNode gap = json.createObjectNode().put("type", GAP).put("timestamp", clock.instant().toString())
                 .put("message", message);
-        error.putObject("data").put("code", code).put("last_event_id", lastEventId)
+        ObjectNode data = gap.putObject("data").put("code", code).put("last_event_id", lastEventId)
                 .put("oldest_available_id", buffer.size() == 0 ? lastIssued + 1 : oldestBuffered());
-        return List.of(SseFrames.unnumbered("error", error.toString()));
+        if (missed != null) {
+            data.put("missed", missed);
+        }
+        return SseFrames.unnumbered(GAP, gap.toString());
+    }
+
+    private static List<byte[]> frames(List<StreamedEvent> events) {
+        return events.stream().map(StreamedEvent::frame).toList();
     }
 
     private long oldestBuffered() {

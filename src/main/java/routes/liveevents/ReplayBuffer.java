@@ -17,8 +17,11 @@ final class ReplayBuffer {
     record Missed(List<StreamedEvent> events) implements Replay {
     }
 
-    /** The events after {@code lastEventId} are partly gone: {@code missed} events were never replayed. */
-    record Gap(long lastEventId, long oldestAvailable, long missed) implements Replay {
+    /**
+     * The events after {@code lastEventId} are partly gone: {@code missed} events (ids up to
+     * {@code oldestAvailable - 1}) cannot be replayed; {@code available} are the buffered ones the client wants.
+     */
+    record Gap(long lastEventId, long oldestAvailable, long missed, List<StreamedEvent> available) implements Replay {
     }
 
     /** The id was never issued by this instance (another instance, an earlier run, or not an id at all). */
@@ -63,15 +66,20 @@ final class ReplayBuffer {
         }
         long oldest = size == 0 ? lastIssued + 1 : ring[start].id();
         if (last < oldest - 1) {
-            return new Gap(last, oldest, oldest - 1 - last);
+            return new Gap(last, oldest, oldest - 1 - last, from(0, filter));
         }
-        List<StreamedEvent> missed = new ArrayList<>();
-        for (int i = (int) (last + 1 - oldest); i < size; i++) {
+        return new Missed(from((int) (last + 1 - oldest), filter));
+    }
+
+    /** The buffered events from position {@code first} (0 is the oldest) that pass the filter, oldest first. */
+    private List<StreamedEvent> from(int first, Predicate<StreamedEvent> filter) {
+        List<StreamedEvent> events = new ArrayList<>();
+        for (int i = first; i < size; i++) {
             StreamedEvent event = ring[(start + i) % ring.length];
             if (filter.test(event)) {
-                missed.add(event);
+                events.add(event);
             }
         }
-        return new Missed(missed);
+        return events;
     }
 }

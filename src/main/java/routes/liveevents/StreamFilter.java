@@ -9,11 +9,13 @@ import routes.shared.HttpProblem;
 
 /**
  * What one client asked for: {@code video_id} (repeatable) keeps the events about those videos, {@code types}
- * (repeatable or comma-separated) keeps those event types. Empty means everything. Heartbeats always pass.
+ * (repeatable or comma-separated) keeps those event types. Empty means everything.
+ * Heartbeats and {@code stream.gap} always reach the client.
  */
 record StreamFilter(Set<String> videoIds, Set<String> types) implements Predicate<StreamedEvent> {
 
-    static final Set<String> KNOWN_TYPES = Set.of("video.status", "summary.ready", "extraction.completed", "error", "heartbeat");
+    static final Set<String> KNOWN_TYPES = Set.of("video.status", "summary.ready", "extraction.completed", "error", "heartbeat",
+            LiveEventStream.GAP);
 
     static StreamFilter of(List<String> videoIds, List<String> types) {
         Set<String> videos = new LinkedHashSet<>();

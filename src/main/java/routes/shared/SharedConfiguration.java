@@ -5,7 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import routes.shared.logging.CorrelatedUnitOfWorkFactory;
@@ -18,7 +20,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
-/** Beans every flow uses: the secret guard, the HTTP error rendering and the S3 client. */
+/** Beans every flow uses: the secret guard, the HTTP error rendering, the S3 client and the RabbitMQ listener containers. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(HubSettings.class)
 public class SharedConfiguration {
@@ -35,6 +37,16 @@ public class SharedConfiguration {
                     .warn("INTERNAL_API_SECRET is not set: the internal endpoints answer 401 to every call");
         }
         return guard;
+    }
+
+    /**
+     * Every spring-rabbitmq consumer's listener container
+     * ({@code camel.component.spring-rabbitmq.listener-container-factory: "#rabbitListenerContainers"}).
+     */
+    @Bean
+    RecoveringListenerContainers rabbitListenerContainers(ApplicationContext context,
+            @Value("${hub.rabbitmq.consumer-restart-interval:3s}") Duration restartInterval) {
+        return new RecoveringListenerContainers(context, restartInterval);
     }
 
     @Bean

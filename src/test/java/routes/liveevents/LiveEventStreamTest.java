@@ -18,6 +18,7 @@ import jakarta.servlet.WriteListener;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -100,7 +101,8 @@ class LiveEventStreamTest {
 
     @Test
     void refusesWhatIsNotALiveEvent() {
-        for (String bad : new String[] {"nope", "[1]", "{}", "{\"type\":\"Bad Type\\n\"}", "{\"type\":\"heartbeat\"}"}) {
+        for (String bad : new String[] {"nope", "[1]", "{}", "{\"type\":\"Bad Type\\n\"}", "{\"type\":\"heartbeat\"}",
+                "{\"type\":\"stream.gap\"}"}) {
             assertThatThrownBy(() -> stream.dispatch(bad)).as(bad).isInstanceOf(LiveEventStream.InvalidLiveEvent.class);
         }
         assertThat(stream.lastEventId()).isEqualTo(FIRST - 1);
@@ -119,13 +121,63 @@ class LiveEventStreamTest {
     }
 
     @Test
-    void aGapTooOldIsAnErrorEventWithoutId() throws Exception {
+    void anIdOlderThanTheBufferGetsAGapEventBeforeTheEventsStillBuffered() throws Exception {
+        // buffer of 5: after 8 events FIRST+3 .. FIRST+7 are kept; a client that saw FIRST missed FIRST+1 and FIRST+2
         for (int i = 0; i < 8; i++) {
-            stream.dispatch(event("video.status", "v1"));
+            stream.dispatch(event("video.status", i % 2 == 0 ? "v1" : "v2"));
         }
+        FakeOutput out = connect(mock(AsyncContext.class), StreamFilter.of(java.util.List.of("v2"), null), String.valueOf(FIRST));
+
+        String text = out.text();
+        JsonNode gap = gapData(text);
+        assertThat(gap.path("type").asText()).isEqualTo("stream.gap");
+        assertThat(gap.path("message").asText()).contains("may have been missed");
+        assertThat(gap.path("data").path("code").asText()).isEqualTo("replay_gap");
+        assertThat(gap.path("data").path("last_event_id").asText()).isEqualTo(String.valueOf(FIRST));
+        assertThat(gap.path("data").path("oldest_available_id").asLong()).isEqualTo(FIRST + 3);
+        assertThat(gap.path("data").path("missed").asLong()).isEqualTo(2);
+        // the gap has no id of its own, comes first, and is followed by the buffered events the filter keeps
+        assertThat(text).doesNotContain("id: " + (FIRST + 1) + "\n", "id: " + (FIRST + 4) + "\n", "id: " + (FIRST + 6) + "\n")
+                .contains("id: " + (FIRST + 3) + "\n", "id: " + (FIRST + 5) + "\n", "id: " + (FIRST + 7) + "\n");
+        assertThat(text.indexOf("event: stream.gap")).isLessThan(text.indexOf("id: "));
+        assertThat(text.indexOf("id: " + (FIRST + 3))).isLessThan(text.indexOf("id: " + (FIRST + 7)));
+
+        // and then the live events
+        stream.dispatch(event("video.status", "v2"));
+        assertThat(out.text()).contains("id: " + (FIRST + 8) + "\n");
+        assertThat(out.text().split("event: stream.gap", -1)).hasSize(2);
+    }
+
+    @Test
+    void anIdThisInstanceNeverIssuedGetsAGapEventAndNoReplay() throws Exception {
+        stream.dispatch(event("video.status", "v1"));
+        stream.dispatch(event("video.status", "v1"));
+        // the filter does not hold the gap back: it is about the stream, not about an event type
+        FakeOutput out = connect(mock(AsyncContext.class), StreamFilter.of(null, java.util.List.of("summary.ready")), "42");
+
+        JsonNode gap = gapData(out.text());
+        assertThat(gap.path("data").path("code").asText()).isEqualTo("replay_unavailable");
+        assertThat(gap.path("data").path("last_event_id").asText()).isEqualTo("42");
+        assertThat(gap.path("data").path("oldest_available_id").asLong()).isEqualTo(FIRST);
+        assertThat(gap.path("data").has("missed")).isFalse();
+        assertThat(gap.path("message").asText()).contains("not issued by this hub instance", "may have been missed");
+        assertThat(out.text()).doesNotContain("id: ");
+    }
+
+    @Test
+    void aKnownRecentIdGetsNoGapEvent() throws Exception {
+        stream.dispatch(event("video.status", "v1"));
+        stream.dispatch(event("video.status", "v1"));
         FakeOutput out = connect(mock(AsyncContext.class), StreamFilter.of(null, null), String.valueOf(FIRST));
-        assertThat(out.text()).contains("event: error\ndata: {\"type\":\"error\"").contains("\"code\":\"replay_gap\"")
-                .doesNotContain("id: ");
+        assertThat(out.text()).doesNotContain("stream.gap").contains("id: " + (FIRST + 1) + "\n");
+    }
+
+    /** The data of the one {@code stream.gap} event in a stream's text. */
+    private static JsonNode gapData(String text) throws Exception {
+        int event = text.indexOf("event: stream.gap\ndata: ");
+        assertThat(event).as("a stream.gap event in: %s", text).isNotNegative();
+        int start = event + "event: stream.gap\ndata: ".length();
+        return new ObjectMapper().readTree(text.substring(start, text.indexOf('\n', start)));
     }
 
     @Test

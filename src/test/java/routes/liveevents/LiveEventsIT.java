@@ -68,6 +68,9 @@ class LiveEventsIT {
     @Autowired
     Environment environment;
 
+    @Autowired
+    LiveEventsSettings settings;
+
     private static BrowserPage page;
 
     /**
@@ -259,16 +262,17 @@ class LiveEventsIT {
 
     @Test
     @Order(6)
-    void aReplayThatCannotBeDoneSaysSoWithAnErrorEvent() throws Exception {
+    void aReplayThatCannotBeDoneIsSignalledWithAStreamGapEvent() throws Exception {
         String video = video();
         publish(LiveEvent.videoStatus(video, "QUEUED", 0, null));
         await().atMost(Duration.ofSeconds(10)).until(() -> stream.health().get("last_event_id") != null);
         long oldest = stream.lastEventId() - ((Integer) stream.health().get("buffered_events")) + 1;
 
         try (LiveEventStreamClient unknown = LiveEventStreamClient.open(port, "video_id=" + video, Map.of("Last-Event-ID", "42"))) {
-            LiveEventStreamClient.Event error = unknown.awaitType("error");
-            assertThat(error.id()).isNull();
-            assertThat(error.data().path("data").path("code").asText()).isEqualTo("replay_unavailable");
+            LiveEventStreamClient.Event gap = unknown.awaitType("stream.gap");
+            assertThat(gap.id()).isNull();
+            assertThat(gap.data().path("data").path("code").asText()).isEqualTo("replay_unavailable");
+            assertThat(gap.text("message")).contains("may have been missed");
         }
 
         // fill the replay buffer past its size so the oldest events are gone
@@ -276,13 +280,19 @@ class LiveEventsIT {
         for (int i = 0; i <= size; i++) {
             stream.dispatch("{\"type\":\"video.status\",\"video_id\":\"it-filler\",\"status\":\"PROCESSING\",\"progress\":1}");
         }
-        try (LiveEventStreamClient gap = LiveEventStreamClient.open(port, "video_id=" + video, Map.of("Last-Event-ID", String.valueOf(oldest)))) {
-            LiveEventStreamClient.Event error = gap.awaitType("error");
-            assertThat(error.data().path("data").path("code").asText()).isEqualTo("replay_gap");
-            assertThat(error.text("message")).contains("no longer buffered");
-            // and the stream goes on live
+        String lastSeen = String.valueOf(oldest);
+        stream.dispatch("{\"type\":\"video.status\",\"video_id\":\"" + video + "\",\"status\":\"PROCESSING\",\"progress\":60}");
+        try (LiveEventStreamClient gapped = LiveEventStreamClient.open(port, "video_id=" + video, Map.of("Last-Event-ID", lastSeen))) {
+            LiveEventStreamClient.Event gap = gapped.awaitType("stream.gap");
+            assertThat(gap.id()).isNull();
+            assertThat(gap.data().path("data").path("code").asText()).isEqualTo("replay_gap");
+            assertThat(gap.data().path("data").path("oldest_available_id").asLong()).isGreaterThan(oldest + 1);
+            assertThat(gap.text("message")).contains("no longer buffered");
+            // what is still buffered for the client follows the gap, then the stream goes on live
+            assertThat(gapped.awaitType("video.status").data().path("progress").asInt()).isEqualTo(60);
             publish(LiveEvent.videoStatus(video, "PROCESSED", 100, null));
-            assertThat(gap.awaitType("video.status").text("status")).isEqualTo("PROCESSED");
+            assertThat(gapped.awaitType("video.status").text("status")).isEqualTo("PROCESSED");
+            assertThat(gapped.events().get(0).type()).isEqualTo("stream.gap");
         }
     }
 
@@ -401,6 +411,12 @@ class LiveEventsIT {
                 client.await(e -> "from hub 2".equals(e.text("message")));
             }
         }
+        // each instance consumes a queue of its own, the one its RabbitAdmin declares (the name is fixed per start)
+        String mine = settings.queue();
+        assertThat(environment.getProperty("hub.live-events.queue")).as("the queue name, looked up again").isEqualTo(mine);
+        String theirs = second.bean(LiveEventsSettings.class).queue();
+        assertThat(theirs).isNotEqualTo(mine)
+                .isEqualTo(second.bean(Environment.class).getProperty("hub.live-events.queue"));
     }
 
     @Test

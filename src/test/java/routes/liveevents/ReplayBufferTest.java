@@ -50,8 +50,22 @@ class ReplayBufferTest {
         // buffered: FIRST+6 .. FIRST+9; a client that saw FIRST+5 misses nothing
         assertThat(((ReplayBuffer.Missed) buffer.after(String.valueOf(FIRST + 5), FIRST, FIRST + 9, e -> true)).events())
                 .extracting(StreamedEvent::id).containsExactly(FIRST + 6, FIRST + 7, FIRST + 8, FIRST + 9);
-        ReplayBuffer.Replay gap = buffer.after(String.valueOf(FIRST + 2), FIRST, FIRST + 9, e -> true);
-        assertThat(gap).isEqualTo(new ReplayBuffer.Gap(FIRST + 2, FIRST + 6, 3));
+        ReplayBuffer.Replay replay = buffer.after(String.valueOf(FIRST + 2), FIRST, FIRST + 9, e -> true);
+        assertThat(replay).isInstanceOf(ReplayBuffer.Gap.class);
+        ReplayBuffer.Gap gap = (ReplayBuffer.Gap) replay;
+        assertThat(gap.lastEventId()).isEqualTo(FIRST + 2);
+        assertThat(gap.oldestAvailable()).isEqualTo(FIRST + 6);
+        assertThat(gap.missed()).isEqualTo(3);
+        // what is still buffered is replayed after the gap
+        assertThat(gap.available()).extracting(StreamedEvent::id).containsExactly(FIRST + 6, FIRST + 7, FIRST + 8, FIRST + 9);
+    }
+
+    @Test
+    void aGapStillReplaysTheBufferedEventsTheFilterKeeps() {
+        ReplayBuffer buffer = filled(4, 10);
+        ReplayBuffer.Gap gap = (ReplayBuffer.Gap) buffer.after(String.valueOf(FIRST), FIRST, FIRST + 9, e -> "odd".equals(e.videoId()));
+        assertThat(gap.missed()).isEqualTo(5);
+        assertThat(gap.available()).extracting(StreamedEvent::id).containsExactly(FIRST + 7, FIRST + 9);
     }
 
     @Test
