@@ -1,16 +1,20 @@
 package routes.shared;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.springframework.amqp.AmqpException;
-import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
+import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.ReturnListener;
 
 /**
  * Publishes an event as {@code mandatory} and waits for the broker's confirm: an event no queue is bound to take is
@@ -27,7 +31,7 @@ public final class MandatoryPublisher {
     private final String exchangeName;
     private final String routingKey;
     private final long confirmTimeoutMs;
-    private final Set<String> returned = ConcurrentHashMap.newKeySet();
+    private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter();
 
     public MandatoryPublisher(ConnectionFactory connections, String exchangeName, String routingKey, long confirmTimeoutMs) {
         this.exchangeName = exchangeName;
@@ -35,9 +39,6 @@ public final class MandatoryPublisher {
         this.confirmTimeoutMs = confirmTimeoutMs;
         this.template = new RabbitTemplate(connections);
         template.setUsePublisherConnection(true);
-        template.setMandatory(true);
-        // the broker sends basic.return before the basic.ack of the same publish, on the same connection thread
-        template.setReturnsCallback(back -> returned.add(String.valueOf(back.getMessage().getMessageProperties().getMessageId())));
     }
 
     @Handler
@@ -49,19 +50,28 @@ public final class MandatoryPublisher {
         properties.setContentType(in.getHeader("CamelSpringRabbitmqContentType", MessageProperties.CONTENT_TYPE_JSON, String.class));
         properties.setDeliveryMode(in.getHeader("CamelSpringRabbitmqDeliveryMode", MessageDeliveryMode.PERSISTENT,
                 MessageDeliveryMode.class));
-        byte[] bytes = in.getBody(byte[].class);
-        Message message = new Message(bytes == null ? new byte[0] : bytes, properties);
-        // waitForConfirms (not ...OrDie, which closes the channel: an RPC that hangs on a blocked connection)
-        Boolean confirmed = template.invoke(ops -> {
-            ops.send(exchangeName, routingKey, message);
-            return ops.waitForConfirms(confirmTimeoutMs);
+        byte[] body = in.getBody(byte[].class);
+        AMQP.BasicProperties amqp = converter.fromMessageProperties(properties, "UTF-8");
+        // on the raw (cached, confirm-mode) channel: the template's own return handling would add a correlation
+        // header to every event. The broker sends basic.return before the basic.ack of the same publish.
+        template.execute(channel -> {
+            AtomicBoolean returned = new AtomicBoolean();
+            ReturnListener listener = channel.addReturnListener(back -> returned.set(true));
+            try {
+                channel.basicPublish(exchangeName, routingKey, true, amqp, body == null ? new byte[0] : body);
+                if (!channel.waitForConfirms(confirmTimeoutMs)) {
+                    throw new AmqpException("event " + messageId + " refused by the broker (nack)");
+                }
+            } catch (TimeoutException e) {
+                throw new AmqpException("event " + messageId + " not confirmed by the broker within " + confirmTimeoutMs + " ms", e);
+            } finally {
+                channel.removeReturnListener(listener);
+            }
+            if (returned.get()) {
+                throw new Unroutable(exchangeName, routingKey, messageId);
+            }
+            return null;
         });
-        if (!Boolean.TRUE.equals(confirmed)) {
-            throw new AmqpException("event " + messageId + " not confirmed by the broker within " + confirmTimeoutMs + " ms");
-        }
-        if (messageId != null && returned.remove(messageId)) {
-            throw new Unroutable(exchangeName, routingKey, messageId);
-        }
     }
 
     /** The broker took the event but no queue is bound to receive it. */
