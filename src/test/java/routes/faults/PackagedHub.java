@@ -29,12 +29,14 @@ final class PackagedHub implements AutoCloseable {
     private final Map<String, String> environment;
     private final List<String> arguments;
     private final int port;
+    private final int internalPort;
     private final Path log;
     private Process process;
 
     PackagedHub(String name, int port, int internalPort, Map<String, String> environment, List<String> arguments) {
         this.name = name;
         this.port = port;
+        this.internalPort = internalPort;
         this.environment = new LinkedHashMap<>(environment);
         this.environment.put("SERVER_PORT", String.valueOf(port));
         this.environment.put("HUB_INTERNAL_ADDRESS", "127.0.0.1");
@@ -92,6 +94,11 @@ final class PackagedHub implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + port + path;
+    }
+
+    /** The internal listener (worker callbacks, dead-letter operations). */
+    String internalUrl(String path) {
+        return "http://127.0.0.1:" + internalPort + path;
     }
 
     /** kill -9: no shutdown hook, no ack, no last log line. */
