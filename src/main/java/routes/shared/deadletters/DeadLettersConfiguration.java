@@ -80,14 +80,13 @@ public class DeadLettersConfiguration {
         return new DeadLetterRequests(service);
     }
 
+    /**
+     * The operations on JMX (Hawtio, Jolokia) while the hub runs. {@link DeadLetterOperations} is deliberately not a
+     * bean of its own: an annotation-driven exporter in the context (Spring Boot's, when something enables it) would
+     * register the same {@code @ManagedResource} name a second time and fail the start.
+     */
     @Bean
-    DeadLetterOperations deadLetterOperations(DeadLetterService service, ObjectMapper json) {
-        return new DeadLetterOperations(service, json);
-    }
-
-    /** The operations on JMX (Hawtio, Jolokia) while the hub runs. */
-    @Bean
-    JmxRegistration deadLetterOperationsMBean(DeadLetterOperations operations) {
-        return new JmxRegistration(operations, DeadLetterOperations.OBJECT_NAME);
+    JmxRegistration deadLetterOperationsMBean(DeadLetterService service, ObjectMapper json) {
+        return new JmxRegistration(new DeadLetterOperations(service, json), DeadLetterOperations.OBJECT_NAME);
     }
 }
