@@ -46,7 +46,10 @@ final class FaultSuite implements AutoCloseable {
                 .containerThreads(60).globalTemplating(true));
         peers.start();
         s3 = S3Server.start(0, null, Path.of("target", "faults", "s3proxy.log"));
-        kafka = KafkaBroker.start(freePort(), Path.of("target", "faults", "kafka-" + name));
+        // a fresh broker every run: records of an earlier run would read as this run's
+        Path kafkaDir = Path.of("target", "faults", "kafka-" + name);
+        deleteTree(kafkaDir);
+        kafka = KafkaBroker.start(freePort(), kafkaDir);
         rabbit = new CachingConnectionFactory("127.0.0.1", 5672);
         rabbit.setUsername("guest");
         rabbit.setPassword("guest");
@@ -76,6 +79,17 @@ final class FaultSuite implements AutoCloseable {
         try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
              Statement sql = db.createStatement()) {
             sql.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(path);
+            }
         }
     }
 
