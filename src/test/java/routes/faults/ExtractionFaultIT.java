@@ -66,8 +66,7 @@ class ExtractionFaultIT {
         suite = new FaultSuite("extraction", env);
         suite.peers.stubFor(post(urlEqualTo(WEBHOOK)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{}").withUniformRandomDelay(50, 150)));
-        double seconds = suite.hub.start(Duration.ofSeconds(180));
-        System.out.printf("[faults] packaged hub ready in %.1f s%n", seconds);
+        suite.startHub();
     }
 
     @AfterAll
@@ -112,8 +111,7 @@ class ExtractionFaultIT {
             FaultSuite.sleep(Duration.ofMillis(50));
         }
         long fault = System.nanoTime();
-        suite.hub.kill();
-        suite.hub.start(Duration.ofSeconds(180));
+        suite.killAndRestartHub();
         double faultSeconds = (System.nanoTime() - fault) / 1e9;
         for (Future<?> worker : running) {
             worker.get();

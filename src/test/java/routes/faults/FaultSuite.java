@@ -75,6 +75,19 @@ final class FaultSuite implements AutoCloseable {
         hub = new PackagedHub(name, freePort(), freePort(), env, List.of());
     }
 
+    static final Duration HUB_START = Duration.ofSeconds(180);
+
+    /** Starts the packaged hub and prints how long it took to be ready. */
+    void startHub() throws IOException, InterruptedException {
+        System.out.printf("[faults] packaged hub ready in %.1f s%n", hub.start(HUB_START));
+    }
+
+    /** kill -9, then the same hub started again (what an orchestrator does after a crash). */
+    void killAndRestartHub() throws IOException, InterruptedException {
+        hub.kill();
+        hub.start(HUB_START);
+    }
+
     static void dropSchema() throws SQLException {
         try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
              Statement sql = db.createStatement()) {

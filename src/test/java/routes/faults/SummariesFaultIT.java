@@ -80,8 +80,7 @@ class SummariesFaultIT {
                         + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"The speakers explain"
                         + " consumers, idempotency and outboxes.\"},\"finish_reason\":\"stop\"}],"
                         + "\"usage\":{\"prompt_tokens\":100,\"completion_tokens\":30,\"total_tokens\":130}}")));
-        double seconds = suite.hub.start(Duration.ofSeconds(180));
-        System.out.printf("[faults] packaged hub ready in %.1f s%n", seconds);
+        suite.startHub();
         s3 = S3Client.builder().region(Region.US_EAST_1).endpointOverride(URI.create(suite.s3.endpoint())).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3Server.ACCESS_KEY,
                         S3Server.SECRET_KEY))).build();
@@ -119,8 +118,7 @@ class SummariesFaultIT {
             }
             awaitSummaries(videos, (int) (VIDEOS * point), Duration.ofSeconds(90));
             long fault = System.nanoTime();
-            suite.hub.kill();
-            suite.hub.start(Duration.ofSeconds(180));
+            suite.killAndRestartHub();
             double faultSeconds = (System.nanoTime() - fault) / 1e9;
             awaitSummaries(videos, VIDEOS, Duration.ofSeconds(150));
             FaultSuite.sleep(Duration.ofSeconds(2));

@@ -104,8 +104,7 @@ class TranscriptsFaultIT {
             admin.declareQueue(queue);
             admin.declareBinding(BindingBuilder.bind(queue).to(exchange));
         }
-        double seconds = suite.hub.start(Duration.ofSeconds(180));
-        System.out.printf("[faults] packaged hub ready in %.1f s%n", seconds);
+        suite.startHub();
     }
 
     @AfterAll
@@ -139,8 +138,7 @@ class TranscriptsFaultIT {
             load.publish();
             load.awaitOutcomes((int) (150 * points[i]), Duration.ofSeconds(60));
             long fault = System.nanoTime();
-            suite.hub.kill();
-            suite.hub.start(Duration.ofSeconds(180));
+            suite.killAndRestartHub();
             load.finish(fault, true);
         }
     }
@@ -150,7 +148,7 @@ class TranscriptsFaultIT {
     void sigtermDuringLoad() throws Exception {
         underLoad("SIGTERM", 150, 50, false, () -> {
             suite.hub.terminate(Duration.ofSeconds(60));
-            suite.hub.start(Duration.ofSeconds(180));
+            suite.hub.start(FaultSuite.HUB_START);
         });
     }
 
