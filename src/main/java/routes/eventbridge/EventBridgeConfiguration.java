@@ -4,10 +4,10 @@ import java.time.Instant;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -16,10 +16,15 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import routes.shared.MandatoryPublisher;
+
 /** The event bridge's beans; the routes are in camel/event-bridge.camel.yaml. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(EventBridgeSettings.class)
 public class EventBridgeConfiguration {
+
+    /** How long an ingest request waits for the broker's confirm of its outbox message (as the parking publish). */
+    static final long OUTBOX_CONFIRM_TIMEOUT_MS = 5000;
 
     @Bean
     EventNormaliser eventNormaliser(ObjectMapper json, EventBridgeSettings settings) {
@@ -71,12 +76,15 @@ public class EventBridgeConfiguration {
     }
 
     /**
-     * The durable queues of the Python bridge, declared when the hub connects to RabbitMQ: parked batches
-     * (single active consumer, so only one hub instance replays and the order holds) and refused batches.
+     * The durable queues of the Python bridge, declared when the hub connects to RabbitMQ: the outbox (one message
+     * per ingest request, published before the 202; a quorum queue with a single active consumer, so exactly one
+     * hub instance reads it, one message at a time, in order), parked batches (single active consumer, so only one
+     * hub instance replays and the order holds) and refused batches.
      */
     @Bean
     Declarables pythonBridgeQueues(EventBridgeSettings settings) {
         return new Declarables(
+                QueueBuilder.durable(settings.python().outboxQueue()).quorum().singleActiveConsumer().build(),
                 QueueBuilder.durable(settings.python().parkingQueue()).singleActiveConsumer().build(),
                 QueueBuilder.durable(settings.python().deadLetterQueue()).build());
     }
@@ -86,9 +94,15 @@ public class EventBridgeConfiguration {
         return new SingleAttemptHttpClient();
     }
 
-    /** Events for the Python service, grouped into batches by the aggregator of route eventBridgeSinkPython. */
+    /** The outbox publish of route eventBridgeProcess: default exchange, the outbox queue's name as routing key. */
     @Bean
-    GroupedBodyAggregationStrategy pythonBatchAggregation() {
-        return new GroupedBodyAggregationStrategy();
+    MandatoryPublisher pythonOutboxPublisher(ConnectionFactory connections, EventBridgeSettings settings) {
+        return new MandatoryPublisher(connections, "", settings.python().outboxQueue(), OUTBOX_CONFIRM_TIMEOUT_MS);
+    }
+
+    /** Cuts outbox messages into batches (route eventBridgePythonOutbox) and renders the 503 of a failed publish. */
+    @Bean
+    PythonOutbox pythonOutbox(ObjectMapper json, EventBridgeSettings settings) {
+        return new PythonOutbox(json, settings.python().batchSize(), settings.python().outboxRetryAfterSeconds());
     }
 }

@@ -14,7 +14,11 @@ public record EventBridgeSettings(int maxBatchSize, long streamMaxLength, long c
     public record Location(double lat, double lng) {
     }
 
-    public record Python(int batchSize, long batchTimeoutMs, long healthIntervalMs,
+    /**
+     * The Python leg: batch size, health check period, the durable outbox (one message per ingest request, published
+     * before the 202) with the Retry-After of the 503 when it cannot be published, the parking and dead-letter queues.
+     */
+    public record Python(int batchSize, long healthIntervalMs, String outboxQueue, int outboxRetryAfterSeconds,
                          String parkingQueue, String deadLetterQueue, long replayFailurePauseMs) {
     }
 }

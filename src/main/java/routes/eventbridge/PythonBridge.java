@@ -52,7 +52,7 @@ public final class PythonBridge {
     private final AtomicLong parked = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
-    private final AtomicLong lost = new AtomicLong();
+    private final AtomicLong parkFailures = new AtomicLong();
 
     /** One health check's outcome. */
     public record HealthCheck(boolean healthy, Instant at, long latencyMs, Integer httpStatus, String error) {
@@ -214,9 +214,12 @@ public final class PythonBridge {
         parked.incrementAndGet();
     }
 
-    /** A batch could be neither delivered nor parked (RabbitMQ down too). */
-    public void lost() {
-        lost.incrementAndGet();
+    /**
+     * A batch could be neither delivered nor parked (RabbitMQ down too): the exchange fails, so the outbox message
+     * holding the batch goes back to its queue and is read again.
+     */
+    public void parkFailed() {
+        parkFailures.incrementAndGet();
     }
 
     /**
@@ -348,7 +351,7 @@ public final class PythonBridge {
         totals.put("parked_batches", parked.get());
         totals.put("replayed_batches", replayed.get());
         totals.put("dead_lettered_batches", deadLettered.get());
-        totals.put("lost_batches", lost.get());
+        totals.put("park_failures", parkFailures.get());
         report.put("totals", totals);
         return report;
     }

@@ -49,6 +49,7 @@ import routes.support.TestInfrastructure;
 class EventBridgeIT {
 
     private static final String PAST_MINUTE_KEY = "metrics:events:2025-01-10T16:45";
+    private static final String OUTBOX_ROUTE_ID = "eventBridgePythonOutbox";
     private final HttpClient http = HttpClient.newHttpClient();
     private final WireMockServer python = TestInfrastructure.wireMock();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -82,7 +83,8 @@ class EventBridgeIT {
         python.stubFor(post(urlPathEqualTo("/python/events")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"status\": \"processed\"}")));
         camel.getRouteController().stopRoute(PythonBridge.REPLAY_ROUTE_ID);
-        resources.purgeQueues(settings.python().parkingQueue(), settings.python().deadLetterQueue());
+        resources.purgeQueues(settings.python().outboxQueue(), settings.python().parkingQueue(), settings.python().deadLetterQueue());
+        camel.getRouteController().startRoute(OUTBOX_ROUTE_ID);
         camel.getProcessor(PythonBridge.BREAKER_ID, ResilienceProcessor.class).transitionToCloseState();
         checkPythonHealth();
         await().atMost(Duration.ofSeconds(5)).until(() -> !bridge.backlog());
@@ -92,7 +94,9 @@ class EventBridgeIT {
     }
 
     @AfterEach
-    void cleanUp() {
+    void cleanUp() throws Exception {
+        // a test that stopped the outbox consumer does not leave it stopped for the next one (shared context)
+        camel.getRouteController().startRoute(OUTBOX_ROUTE_ID);
         resources.deleteKeys("events:it-eb-" + run + "*", "features:it-eb-" + run + "*",
                 "ml:serving:features:it-eb-" + run + "*", PAST_MINUTE_KEY);
     }
@@ -183,7 +187,7 @@ class EventBridgeIT {
         String user = "it-eb-" + run + "-order";
         stubPython(503);
 
-        long lostBefore = total("lost_batches");
+        long parkFailuresBefore = total("park_failures");
         // three requests, each its own batch: the first fails and is parked, the others queue behind it
         for (int request = 0; request < 3; request++) {
             long parkedBefore = parkedTotal();
@@ -222,7 +226,7 @@ class EventBridgeIT {
         assertThat(eventsPostedFor(user)).extracting(e -> e.path("data").path("seq").asInt())
                 .containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
         assertThat(bridge.backlog()).isFalse();
-        assertThat(total("lost_batches")).isEqualTo(lostBefore);
+        assertThat(total("park_failures")).isEqualTo(parkFailuresBefore);
         assertThat(bridge.breakerState()).isEqualTo("CLOSED");
         assertThat(json.readTree(getBody("/api/ml/bridge/python?action=health")).path("status").asText()).isEqualTo("healthy");
 
@@ -285,7 +289,70 @@ class EventBridgeIT {
         assertThat(bridge.parkedBatches()).isZero();
     }
 
+    @Test
+    void anAcceptedRequestIsOneDurableOutboxMessageBeforeTheAnswerAndReachesPythonOnceTheConsumerRuns() throws Exception {
+        String user = "it-eb-" + run + "-outbox";
+        String queue = settings.python().outboxQueue();
+        // no consumer: whatever the 202 promised must be waiting in RabbitMQ, not in the hub's memory
+        camel.getRouteController().stopRoute(OUTBOX_ROUTE_ID);
+        assertThat(outboxMessages()).isZero();
+
+        HttpResponse<String> response = ingest(user, 0, 3);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(outboxMessages()).as("messages in " + queue).isEqualTo(1);
+        JsonNode message = json.readTree(peekOutbox());
+        assertThat(message.isArray()).isTrue();
+        assertThat(message).extracting(e -> e.path("user_id").asText()).containsOnly(user);
+        assertThat(message).extracting(e -> e.path("data").path("seq").asInt()).containsExactly(0, 1, 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> outboxMessages() == 1);
+        assertThat(eventsPostedFor(user)).as("sent to Python without the outbox consumer").isEmpty();
+        // the Redis sinks were written before the answer, as before
+        assertThat(resources.redis().opsForStream().size("events:" + user)).isEqualTo(3);
+
+        camel.getRouteController().startRoute(OUTBOX_ROUTE_ID);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> eventsPostedFor(user).size() == 3);
+        assertThat(eventsPostedFor(user)).extracting(e -> e.path("data").path("seq").asInt()).containsExactly(0, 1, 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> outboxMessages() == 0);
+    }
+
     // ---- helpers --------------------------------------------------------------------------------------------
+
+    private long outboxMessages() {
+        org.springframework.amqp.core.QueueInformation info = resources.amqpAdmin().getQueueInfo(settings.python().outboxQueue());
+        assertThat(info).as("outbox queue declared").isNotNull();
+        return info.getMessageCount();
+    }
+
+    /**
+     * The body of the outbox's first message, which stays in the queue: received, never acked, by a consumer on a
+     * connection of its own (basic.get is refused on a quorum queue with single active consumer); closing the
+     * connection puts the message back.
+     */
+    private String peekOutbox() throws Exception {
+        org.springframework.amqp.rabbit.core.RabbitTemplate rabbit =
+                ((org.springframework.amqp.rabbit.core.RabbitAdmin) resources.amqpAdmin()).getRabbitTemplate();
+        java.util.concurrent.BlockingQueue<byte[]> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        // a connection of its own, really closed at the end (a cached channel would keep the message and the consumer)
+        com.rabbitmq.client.ConnectionFactory raw =
+                ((org.springframework.amqp.rabbit.connection.AbstractConnectionFactory) rabbit.getConnectionFactory())
+                        .getRabbitConnectionFactory();
+        try (com.rabbitmq.client.Connection connection = raw.newConnection("EventBridgeIT-peek")) {
+            com.rabbitmq.client.Channel channel = connection.createChannel();
+            channel.basicQos(1);
+            channel.basicConsume(settings.python().outboxQueue(), false, new com.rabbitmq.client.DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String consumerTag, com.rabbitmq.client.Envelope envelope,
+                                           com.rabbitmq.client.AMQP.BasicProperties properties, byte[] body) {
+                    received.add(body);
+                }
+            });
+            byte[] body = received.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(body).as("a message in the outbox").isNotNull();
+            return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 
     private HttpResponse<String> ingest(String user, int firstSeq, int count) throws Exception {
         StringBuilder events = new StringBuilder();

@@ -31,7 +31,8 @@ import routes.HubApplication;
  * (parking and dead-letter publishes, the queue count) are replaced; nothing leaves the JVM.
  */
 @CamelSpringBootTest
-@SpringBootTest(classes = HubApplication.class)
+// batches of 2 so that a short outbox message is cut into several
+@SpringBootTest(classes = HubApplication.class, properties = "hub.event-bridge.python.batch-size=2")
 @ActiveProfiles("unit")
 // an advised CamelContext is this class's alone: never hand it to the next test class
 @org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
@@ -66,15 +67,17 @@ class EventBridgeRouteTest {
             AdviceWith.adviceWith(camel, "eventBridgePythonCommand", a -> a.replaceFromWith("direct:event-bridge-python-command"));
             AdviceWith.adviceWith(camel, "eventBridgePythonQuery", a -> a.replaceFromWith("direct:event-bridge-python-query"));
             AdviceWith.adviceWith(camel, "eventBridgeSinkStorage",
-                    a -> a.weaveById("eventBridgeStore").replace().throwException(new IllegalStateException("Redis is on fire")));
+                    a -> a.weaveById("eventBridgeStore").replace().to("mock:storage")
+                            .throwException(new IllegalStateException("Redis is on fire")));
             AdviceWith.adviceWith(camel, "eventBridgeSinkAggregations",
                     a -> a.weaveById("eventBridgeCount").replace().to("mock:aggregations"));
             AdviceWith.adviceWith(camel, "eventBridgeSinkFeatures",
                     a -> a.weaveById("eventBridgeFeatures").replace().to("mock:features"));
-            AdviceWith.adviceWith(camel, "eventBridgeSinkPython",
-                    a -> a.weaveById("eventBridgeToPythonBatch").replace().to("mock:pythonBatch"));
+            AdviceWith.adviceWith(camel, "eventBridgeProcess",
+                    a -> a.weaveById("eventBridgePythonEnqueue").replace().to("mock:outbox"));
+            AdviceWith.adviceWith(camel, "eventBridgePythonOutbox", a -> a.replaceFromWith("direct:outbox"));
             AdviceWith.adviceWith(camel, "eventBridgePythonDeliver",
-                    a -> a.weaveById("eventBridgePythonPost").replace().process(e -> {
+                    a -> a.weaveById("eventBridgePythonPost").replace().to("mock:pythonPost").process(e -> {
                         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, e.getProperty(FAKE_STATUS, Integer.class));
                         e.getMessage().setBody("{\"detail\": \"python says " + e.getProperty(FAKE_STATUS) + "\"}");
                     }));
@@ -90,7 +93,7 @@ class EventBridgeRouteTest {
             });
             camel.start();
             for (String route : List.of("eventBridgeIngest", "eventBridgeProcess", "eventBridgeFanOut", "eventBridgeHttpAnswer",
-                    "eventBridgeSinkStorage", "eventBridgeSinkAggregations", "eventBridgeSinkFeatures", "eventBridgeSinkPython",
+                    "eventBridgeSinkStorage", "eventBridgeSinkAggregations", "eventBridgeSinkFeatures", "eventBridgePythonOutbox",
                     "eventBridgePythonBatch", "eventBridgePythonDeliver", "eventBridgePythonPark", "eventBridgePythonDeadLetter",
                     "eventBridgePythonQuery", "eventBridgePythonCommand", PythonBridge.REPLAY_ROUTE_ID)) {
                 camel.getRouteController().startRoute(route);
@@ -110,10 +113,15 @@ class EventBridgeRouteTest {
     void everyAcceptedEventReachesEverySinkEvenWhenOneSinkFails() throws Exception {
         MockEndpoint aggregations = camel.getEndpoint("mock:aggregations", MockEndpoint.class);
         MockEndpoint features = camel.getEndpoint("mock:features", MockEndpoint.class);
-        MockEndpoint python = camel.getEndpoint("mock:pythonBatch", MockEndpoint.class);
+        MockEndpoint outbox = camel.getEndpoint("mock:outbox", MockEndpoint.class);
         aggregations.expectedMessageCount(2);
         features.expectedMessageCount(2);
-        python.expectedMessageCount(1);
+        outbox.expectedMessageCount(1);
+        // the outbox publish comes before the Redis fan-out
+        java.util.concurrent.atomic.AtomicInteger redisWritesBeforeOutbox = new java.util.concurrent.atomic.AtomicInteger(-1);
+        outbox.whenAnyExchangeReceived(e -> redisWritesBeforeOutbox.set(
+                aggregations.getReceivedCounter() + features.getReceivedCounter()
+                        + camel.getEndpoint("mock:storage", MockEndpoint.class).getReceivedCounter()));
 
         Exchange answer = producer.request("direct:event-bridge-ingest", e -> e.getMessage().setBody("""
                 {"source": "driver_app", "events": [
@@ -132,9 +140,94 @@ class EventBridgeRouteTest {
         MockEndpoint.assertIsSatisfied(camel);
         assertThat(aggregations.getExchanges()).extracting(e -> e.getMessage().getBody(BridgeEvent.class).index())
                 .containsExactlyInAnyOrder(0, 2);
-        // the Python sink groups the events into one batch (completion timeout), in their order
-        List<?> batch = python.getExchanges().get(0).getMessage().getBody(List.class);
-        assertThat(batch.stream().map(e -> (Object) ((Map<?, ?>) e).get("user_id")).toList()).containsExactly("driver_1", "driver_2");
+        // the Python leg: ONE outbox message for the request, the accepted events in their order, persistent,
+        // published before anything was written to Redis
+        Exchange published = outbox.getExchanges().get(0);
+        JsonNode events = json.readTree(published.getMessage().getBody(String.class));
+        assertThat(events.isArray()).isTrue();
+        assertThat(events).extracting(e -> e.path("user_id").asText()).containsExactly("driver_1", "driver_2");
+        assertThat(events).extracting(e -> e.path("data").path("response").asText()).containsExactly("accepted", "rejected");
+        assertThat(published.getMessage().getHeader("CamelSpringRabbitmqDeliveryMode"))
+                .isEqualTo(org.springframework.amqp.core.MessageDeliveryMode.PERSISTENT);
+        assertThat(published.getMessage().getHeader("CamelSpringRabbitmqContentType")).isEqualTo("application/json");
+        assertThat(redisWritesBeforeOutbox.get()).as("Redis writes before the outbox publish").isZero();
+    }
+
+    @Test
+    void aRequestWithNoAcceptedEventPublishesNothingToTheOutbox() throws Exception {
+        Exchange answer = producer.request("direct:event-bridge-ingest",
+                e -> e.getMessage().setBody("{\"events\": [{\"user_id\": \"driver_1\"}]}"));
+
+        assertThat(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)).isEqualTo(202);
+        assertThat(camel.getEndpoint("mock:outbox", MockEndpoint.class).getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void anOutboxPublishThatFailsAnswers503AndWritesNothingToRedis() throws Exception {
+        MockEndpoint outbox = camel.getEndpoint("mock:outbox", MockEndpoint.class);
+        outbox.whenAnyExchangeReceived(e -> {
+            throw new org.springframework.amqp.AmqpException("event x not confirmed by the broker within 5000 ms");
+        });
+
+        Exchange answer = producer.request("direct:event-bridge-ingest", e -> e.getMessage().setBody("""
+                {"source": "driver_app", "events": [
+                  {"event_type": "ride_request_response", "user_id": "driver_1", "response": "accepted"},
+                  {"event_type": "ride_request_response", "user_id": "driver_2", "response": "rejected"}]}"""));
+
+        assertThat(outbox.getReceivedCounter()).isEqualTo(1);
+        assertThat(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)).isEqualTo(503);
+        assertThat(answer.getMessage().getHeader("Retry-After", Integer.class)).isEqualTo(5);
+        JsonNode body = json.readTree(answer.getMessage().getBody(String.class));
+        assertThat(body.path("error").asText()).isEqualTo("broker_unavailable");
+        assertThat(body.has("accepted")).as("no 202 answer: " + body).isFalse();
+        assertThat(camel.getEndpoint("mock:aggregations", MockEndpoint.class).getReceivedCounter()).as("counters written").isZero();
+        assertThat(camel.getEndpoint("mock:features", MockEndpoint.class).getReceivedCounter()).as("features written").isZero();
+        assertThat(camel.getEndpoint("mock:storage", MockEndpoint.class).getReceivedCounter()).as("stream written").isZero();
+    }
+
+    @Test
+    void anOutboxMessageGoesToPythonInBatchesOfBatchSizeInOrder() throws Exception {
+        MockEndpoint posts = camel.getEndpoint("mock:pythonPost", MockEndpoint.class);
+        posts.expectedMessageCount(3);
+
+        Exchange result = producer.request("direct:outbox", e -> {
+            e.setProperty(FAKE_STATUS, 200);
+            e.getMessage().setBody(outboxMessage("u-a", "u-b", "u-c", "u-d", "u-e"));
+        });
+
+        assertThat(result.getException()).isNull();
+        posts.assertIsSatisfied();
+        List<List<String>> batches = new java.util.ArrayList<>();
+        for (Exchange post : posts.getExchanges()) {
+            List<String> users = new java.util.ArrayList<>();
+            json.readTree(post.getMessage().getBody(String.class)).forEach(event -> users.add(event.path("user_id").asText()));
+            batches.add(users);
+        }
+        assertThat(batches).containsExactly(List.of("u-a", "u-b"), List.of("u-c", "u-d"), List.of("u-e"));
+        assertThat(camel.getEndpoint("mock:parked", MockEndpoint.class).getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void aBatchThatCanBeNeitherDeliveredNorParkedFailsTheOutboxMessageAndStopsTheLaterBatches() throws Exception {
+        MockEndpoint parked = camel.getEndpoint("mock:parked", MockEndpoint.class);
+        parked.whenAnyExchangeReceived(e -> {
+            throw new org.springframework.amqp.AmqpConnectException(new java.net.ConnectException("RabbitMQ is down too"));
+        });
+        long failuresBefore = total("park_failures");
+
+        Exchange result = producer.request("direct:outbox", e -> {
+            e.setProperty(FAKE_STATUS, 503);
+            e.getMessage().setBody(outboxMessage("u-a", "u-b", "u-c", "u-d", "u-e"));
+        });
+
+        // the exception makes the listener container put the outbox message back in the queue: nothing is lost
+        assertThat(result.getException()).as("the outbox exchange fails").isNotNull();
+        assertThat(result.getException()).hasMessageContaining("Could not park a batch");
+        assertThat(total("park_failures")).isGreaterThan(failuresBefore);
+        // only the first batch was tried (Python, then the park): the later ones did not overtake it
+        assertThat(parked.getReceivedCounter()).isEqualTo(1);
+        assertThat(parked.getExchanges().get(0).getMessage().getBody(String.class)).contains("u-a").doesNotContain("u-c");
+        assertThat(camel.getEndpoint("mock:pythonPost", MockEndpoint.class).getReceivedCounter()).isEqualTo(1);
     }
 
     @Test
@@ -254,6 +347,20 @@ class EventBridgeRouteTest {
                 e -> e.getMessage().setBody("{\"events\": [" + events + "]}"));
         assertThat(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)).isEqualTo(413);
         assertThat(answer.getMessage().getBody(String.class)).contains("batch_too_large").contains("at most 500");
+    }
+
+    private String outboxMessage(String... users) throws Exception {
+        List<Map<String, Object>> events = new java.util.ArrayList<>();
+        for (String user : users) {
+            events.add(Map.of("event_type", "a", "user_id", user));
+        }
+        return json.writeValueAsString(events);
+    }
+
+    private long total(String name) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> totals = (Map<String, Object>) bridge.report().get("totals");
+        return ((Number) totals.get(name)).longValue();
     }
 
     private Exchange sendBatch(int pythonStatus) {
