@@ -36,7 +36,7 @@ final class FaultSuite implements AutoCloseable {
 
     final WireMockServer peers;
     final S3Server s3;
-    final KafkaBroker kafka;
+    KafkaBroker kafka;
     final CachingConnectionFactory rabbit;
     final PackagedHub hub;
 
@@ -86,6 +86,13 @@ final class FaultSuite implements AutoCloseable {
     void killAndRestartHub() throws IOException, InterruptedException {
         hub.kill();
         hub.start(HUB_START);
+    }
+
+    /** kill -9 of the Kafka broker, {@code down} without it, then the same broker (port, data) started again. */
+    void killAndRestartKafka(Duration down) throws IOException, InterruptedException {
+        kafka.kill();
+        sleep(down);
+        kafka = kafka.restart();
     }
 
     static void dropSchema() throws SQLException {

@@ -72,6 +72,8 @@ class SummariesFaultIT {
         env.put("SUMMARIES_CONSUMER_GROUP", "faults-summaries");
         env.put("SUMMARIES_RETRY_DELAY_MS", "1000");
         env.put("OUTBOX_POLL_INTERVAL_MS", "200");
+        // a relay publish failing while Kafka is down is retried within seconds once it is back
+        env.put("OUTBOX_RETRY_MAX_DELAY_MS", "5000");
         suite = new FaultSuite("summaries", env);
         suite.peers.stubFor(post(urlEqualTo("/llm/v1/chat/completions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
@@ -100,72 +102,80 @@ class SummariesFaultIT {
     void killDuringLoad_repeatedAtTwoPoints() throws Exception {
         // ids of this run only (the output topic is read from its beginning)
         long firstVideo = (System.currentTimeMillis() / 1000 % 1_000_000) * 1_000;
-        for (double point : new double[] {0.25, 0.6}) {
-            String scenario = "summaries kill -9 at " + (int) (point * 100) + "%";
-            List<Long> videos = new java.util.ArrayList<>();
-            for (int i = 0; i < VIDEOS; i++) {
-                videos.add(firstVideo + i);
-            }
-            firstVideo += VIDEOS;
-            try (KafkaProducer<String, String> producer = producer()) {
-                for (long video : videos) {
-                    String key = "transcripts/" + video + "/transcript.json";
-                    s3.putObject(b -> b.bucket(BUCKET).key(key).contentType("application/json"), RequestBody.fromString(snippets(20)));
-                    Map<String, Object> event = Map.of("id", UUID.randomUUID().toString(), "videoId", video,
-                            "transcriptFileKey", key, "snippetCount", 20, "ts", Instant.now().toString());
-                    producer.send(new ProducerRecord<>(IN, String.valueOf(video), json.writeValueAsString(event))).get();
-                }
-            }
-            awaitSummaries(videos, (int) (VIDEOS * point), Duration.ofSeconds(90));
-            long fault = System.nanoTime();
-            suite.killAndRestartHub();
-            double faultSeconds = (System.nanoTime() - fault) / 1e9;
-            awaitSummaries(videos, VIDEOS, Duration.ofSeconds(150));
-            FaultSuite.sleep(Duration.ofSeconds(2));
+        scenario("summaries kill -9 at 25%", firstVideo, 0.25, suite::killAndRestartHub);
+        scenario("summaries kill -9 at 60%", firstVideo + VIDEOS, 0.6, suite::killAndRestartHub);
+    }
 
-            Map<Long, Set<String>> recordIds = new HashMap<>();
-            Map<Long, Integer> records = new HashMap<>();
-            int deadLettered = 0;
-            try (KafkaConsumer<String, String> consumer = consumer()) {
-                consumer.subscribe(List.of(OUT, DLT));
-                long quiet = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                while (System.nanoTime() < quiet) {
-                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                        JsonNode body = json.readTree(record.value());
-                        long video = body.path("videoId").asLong();
-                        if (!videos.contains(video)) {
-                            continue;
-                        }
-                        if (record.topic().equals(DLT)) {
-                            deadLettered++;
-                        } else {
-                            recordIds.computeIfAbsent(video, k -> new HashSet<>()).add(body.path("id").asText());
-                            records.merge(video, 1, Integer::sum);
-                        }
+    @Test
+    void kafkaBrokerKilledAndRestartedDuringLoad() throws Exception {
+        long firstVideo = (System.currentTimeMillis() / 1000 % 1_000_000) * 1_000 + 500;
+        scenario("summaries Kafka broker kill -9 at 30%", firstVideo, 0.3, () -> suite.killAndRestartKafka(Duration.ofSeconds(5)));
+    }
+
+    /** VIDEOS records from {@code firstVideo} on, the fault once {@code point} of them are summarized, then the verdict. */
+    private void scenario(String scenario, long firstVideo, double point, Fault injected) throws Exception {
+        List<Long> videos = new java.util.ArrayList<>();
+        for (int i = 0; i < VIDEOS; i++) {
+            videos.add(firstVideo + i);
+        }
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (long video : videos) {
+                String key = "transcripts/" + video + "/transcript.json";
+                s3.putObject(b -> b.bucket(BUCKET).key(key).contentType("application/json"), RequestBody.fromString(snippets(20)));
+                Map<String, Object> event = Map.of("id", UUID.randomUUID().toString(), "videoId", video,
+                        "transcriptFileKey", key, "snippetCount", 20, "ts", Instant.now().toString());
+                producer.send(new ProducerRecord<>(IN, String.valueOf(video), json.writeValueAsString(event))).get();
+            }
+        }
+        awaitSummaries(videos, (int) (VIDEOS * point), Duration.ofSeconds(90));
+        long fault = System.nanoTime();
+        injected.inject();
+        double faultSeconds = (System.nanoTime() - fault) / 1e9;
+        awaitSummaries(videos, VIDEOS, Duration.ofSeconds(150));
+        FaultSuite.sleep(Duration.ofSeconds(2));
+
+        Map<Long, Set<String>> recordIds = new HashMap<>();
+        Map<Long, Integer> records = new HashMap<>();
+        int deadLettered = 0;
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            consumer.subscribe(List.of(OUT, DLT));
+            long quiet = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < quiet) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    JsonNode body = json.readTree(record.value());
+                    long video = body.path("videoId").asLong();
+                    if (!videos.contains(video)) {
+                        continue;
+                    }
+                    if (record.topic().equals(DLT)) {
+                        deadLettered++;
+                    } else {
+                        recordIds.computeIfAbsent(video, k -> new HashSet<>()).add(body.path("id").asText());
+                        records.merge(video, 1, Integer::sum);
                     }
                 }
             }
-            Map<Long, int[]> rows = rows(videos);
-            int delivered = 0;
-            int duplicates = 0;
-            int repeats = 0;
-            for (long video : videos) {
-                int[] counts = rows.getOrDefault(video, new int[2]);
-                Set<String> ids = recordIds.getOrDefault(video, Set.of());
-                if (counts[0] == 1 && counts[1] == 1 && ids.size() == 1) {
-                    delivered++;
-                }
-                duplicates += Math.max(0, counts[1] - 1) + Math.max(0, ids.size() - 1);
-                repeats += Math.max(0, records.getOrDefault(video, 0) - ids.size());
-            }
-            FaultReport report = new FaultReport(scenario, VIDEOS, VIDEOS, delivered, VIDEOS - delivered, duplicates, faultSeconds)
-                    .print();
-            System.out.println("[faults] " + scenario + ": video.summarized repeated under the same outbox id: " + repeats
-                    + ", dead-lettered: " + deadLettered);
-            assertThat(deadLettered).as("nothing dead-lettered by the crash").isZero();
-            assertThat(report.lost()).as("videos without exactly one row, outbox row and record id").isZero();
-            assertThat(report.duplicates()).isZero();
         }
+        Map<Long, int[]> rows = rows(videos);
+        int delivered = 0;
+        int duplicates = 0;
+        int repeats = 0;
+        for (long video : videos) {
+            int[] counts = rows.getOrDefault(video, new int[2]);
+            Set<String> ids = recordIds.getOrDefault(video, Set.of());
+            if (counts[0] == 1 && counts[1] == 1 && ids.size() == 1) {
+                delivered++;
+            }
+            duplicates += Math.max(0, counts[1] - 1) + Math.max(0, ids.size() - 1);
+            repeats += Math.max(0, records.getOrDefault(video, 0) - ids.size());
+        }
+        FaultReport report = new FaultReport(scenario, VIDEOS, VIDEOS, delivered, VIDEOS - delivered, duplicates, faultSeconds)
+                .print();
+        System.out.println("[faults] " + scenario + ": video.summarized repeated under the same outbox id: " + repeats
+                + ", dead-lettered: " + deadLettered);
+        assertThat(deadLettered).as("nothing dead-lettered by the fault").isZero();
+        assertThat(report.lost()).as("videos without exactly one row, outbox row and record id").isZero();
+        assertThat(report.duplicates()).isZero();
     }
 
     private void awaitSummaries(List<Long> videos, int atLeast, Duration timeout) throws Exception {

@@ -258,11 +258,6 @@ class TranscriptsFaultIT {
 
     // ---- load, records and verdict ----
 
-    /** A fault action that may throw (stopping and starting processes). */
-    interface Fault {
-        void inject() throws Exception;
-    }
-
     /** Publishes {@code count} envelopes, injects the fault once {@code outcomesFirst} are done, then judges. */
     private void underLoad(String scenario, int count, int outcomesFirst, boolean crash, Fault fault) throws Exception {
         Load load = new Load(scenario, count);

@@ -18,10 +18,12 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final ServerProcess process;
     private final int port;
+    private final Path dir;
 
-    private KafkaBroker(ServerProcess process, int port) {
+    private KafkaBroker(ServerProcess process, int port, Path dir) {
         this.process = process;
         this.port = port;
+        this.dir = dir;
     }
 
     /** Starts the broker on 127.0.0.1:{@code port} (controller on {@code port + 1}), data under {@code dir}. */
@@ -56,7 +58,7 @@ public final class KafkaBroker implements AutoCloseable {
         ProcessBuilder broker = java("kafka.Kafka", config.toString())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return new KafkaBroker(ServerProcess.start(broker, port, "Kafka", Duration.ofSeconds(60), Duration.ofSeconds(20),
-                ", see " + log), port);
+                ", see " + log), port, dir);
     }
 
     private static ProcessBuilder java(String mainClass, String... args) {
@@ -69,6 +71,16 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** kill -9 of the broker process (its log directory stays, as after a crash). */
+    public void kill() {
+        process.kill();
+    }
+
+    /** The same broker started again on its port and log directory (after {@link #kill()}). */
+    public KafkaBroker restart() throws IOException, InterruptedException {
+        return start(port, dir);
     }
 
     @Override

@@ -46,6 +46,16 @@ final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException(name + " did not listen on port " + port + " within " + timeout + logHint);
     }
 
+    /** SIGKILL: no shutdown, as a crashed server. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         if (!process.isAlive()) {
