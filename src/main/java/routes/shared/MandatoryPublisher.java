@@ -1,5 +1,6 @@
 package routes.shared;
 
+import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -14,6 +15,7 @@ import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter
 import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ReturnListener;
 
 /**
@@ -55,23 +57,37 @@ public final class MandatoryPublisher {
         // on the raw (cached, confirm-mode) channel: the template's own return handling would add a correlation
         // header to every event. The broker sends basic.return before the basic.ack of the same publish.
         template.execute(channel -> {
-            AtomicBoolean returned = new AtomicBoolean();
-            ReturnListener listener = channel.addReturnListener(back -> returned.set(true));
             try {
-                channel.basicPublish(exchangeName, routingKey, true, amqp, body == null ? new byte[0] : body);
-                if (!channel.waitForConfirms(confirmTimeoutMs)) {
-                    throw new AmqpException("event " + messageId + " refused by the broker (nack)");
-                }
+                publishConfirmed(channel, exchangeName, routingKey, amqp, body == null ? new byte[0] : body, confirmTimeoutMs);
             } catch (TimeoutException e) {
                 throw new AmqpException("event " + messageId + " not confirmed by the broker within " + confirmTimeoutMs + " ms", e);
-            } finally {
-                channel.removeReturnListener(listener);
-            }
-            if (returned.get()) {
-                throw new Unroutable(exchangeName, routingKey, messageId);
             }
             return null;
         });
+    }
+
+    /**
+     * One publish on a channel in confirm mode, {@code mandatory}, waiting for its confirm: a nack fails with
+     * {@link AmqpException}, a return (no queue bound) with {@link Unroutable}, no confirm in time with
+     * {@link TimeoutException}. The broker sends basic.return before the basic.ack of the same publish, on the
+     * connection's one reader thread, so the return is seen before the wait ends. Also the dead-letter re-drive's move.
+     */
+    public static void publishConfirmed(Channel channel, String exchangeName, String routingKey, AMQP.BasicProperties properties,
+                                        byte[] body, long confirmTimeoutMs)
+            throws IOException, InterruptedException, TimeoutException {
+        AtomicBoolean returned = new AtomicBoolean();
+        ReturnListener listener = channel.addReturnListener(back -> returned.set(true));
+        try {
+            channel.basicPublish(exchangeName, routingKey, true, properties, body);
+            if (!channel.waitForConfirms(confirmTimeoutMs)) {
+                throw new AmqpException("message " + properties.getMessageId() + " refused by the broker (nack)");
+            }
+        } finally {
+            channel.removeReturnListener(listener);
+        }
+        if (returned.get()) {
+            throw new Unroutable(exchangeName, routingKey, properties.getMessageId());
+        }
     }
 
     /** The broker took the event but no queue is bound to receive it. */

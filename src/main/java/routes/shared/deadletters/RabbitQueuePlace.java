@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
@@ -19,7 +18,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import com.rabbitmq.client.Return;
+
+import routes.shared.MandatoryPublisher;
 
 /**
  * A RabbitMQ dead-letter queue. Every operation opens a connection of its own and closes it at the end, so a
@@ -139,8 +139,6 @@ public final class RabbitQueuePlace implements DeadLetterPlace {
         long wanted = limit.against(source.queueDeclarePassive(queue).getMessageCount());
         Channel publish = connection.createChannel();
         publish.confirmSelect();
-        AtomicReference<Return> returned = new AtomicReference<>();
-        publish.addReturnListener(returned::set);
         long moved = 0;
         String error = null;
         while (moved < wanted) {
@@ -151,15 +149,8 @@ public final class RabbitQueuePlace implements DeadLetterPlace {
             long tag = response.getEnvelope().getDeliveryTag();
             RabbitRedriveTarget.Destination destination = target.resolve(response.getProps().getHeaders());
             try {
-                returned.set(null);
-                publish.basicPublish(destination.exchange(), destination.routingKey(), true,
-                        redriven(response.getProps()), response.getBody());
-                publish.waitForConfirmsOrDie(confirmTimeout.toMillis());
-                Return back = returned.get();
-                if (back != null) {
-                    throw new IOException("the broker returned the message as unroutable (" + back.getReplyCode() + " "
-                            + back.getReplyText() + ")");
-                }
+                MandatoryPublisher.publishConfirmed(publish, destination.exchange(), destination.routingKey(),
+                        redriven(response.getProps()), response.getBody(), confirmTimeout.toMillis());
             } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
