@@ -13,6 +13,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,9 +58,10 @@ public class ExtractionConfiguration {
     }
 
     @Bean
-    CallerRateLimiter extractionRateLimiter(ExtractionSettings settings) {
+    CallerRateLimiter extractionRateLimiter(ExtractionSettings settings, StringRedisTemplate redis) {
         ExtractionSettings.Callback callback = settings.callback();
-        return new CallerRateLimiter(callback.rateLimitPerSecond(), callback.rateLimitBurst(), callback.rateLimitMaxClients());
+        return new CallerRateLimiter(redis, CallerRateLimiter.DEFAULT_KEY_PREFIX, callback.rateLimitPerSecond(),
+                callback.rateLimitBurst());
     }
 
     @Bean

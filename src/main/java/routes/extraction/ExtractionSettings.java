@@ -8,7 +8,7 @@ public record ExtractionSettings(String exchange, String routingKey, String queu
                                  Callback callback, Idempotency idempotency) {
 
     public record Callback(long confirmTimeoutMs, int retryAfterSeconds, int maxBodyBytes, double rateLimitPerSecond,
-                           int rateLimitBurst, int rateLimitMaxClients, boolean trustForwardedFor) {
+                           int rateLimitBurst, boolean trustForwardedFor) {
     }
 
     public record Idempotency(long contentWindowSeconds, long claimLeaseSeconds, int retentionDays) {
