@@ -5,11 +5,16 @@ import java.time.Clock;
 import java.time.Duration;
 
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
+import org.springframework.amqp.rabbit.retry.ImmediateRequeueMessageRecoverer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.retry.interceptor.RetryOperationsInterceptor;
+import org.springframework.retry.policy.NeverRetryPolicy;
+
 import routes.shared.logging.CorrelatedUnitOfWorkFactory;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -47,6 +52,21 @@ public class SharedConfiguration {
     RecoveringListenerContainers rabbitListenerContainers(ApplicationContext context,
             @Value("${hub.rabbitmq.consumer-restart-interval:3s}") Duration restartInterval) {
         return new RecoveringListenerContainers(context, restartInterval);
+    }
+
+    /**
+     * The listener advice of every consumer that must never lose a delivery its route failed (spring-rabbitmq option
+     * {@code retry=#requeueOnFailure}): no retry in the container (the route has its own), then the delivery goes
+     * back to the queue. Without it, camel-spring-rabbitmq's default advice with {@code rejectAndDontRequeue=false}
+     * ends in Spring AMQP's default recoverer, which logs "Message(s) dropped on recovery" and acks the delivery.
+     * On a quorum queue every return counts in {@code x-delivery-count}, which bounds a loop where the route checks it.
+     */
+    @Bean
+    RetryOperationsInterceptor requeueOnFailure() {
+        return RetryInterceptorBuilder.stateless()
+                .retryPolicy(new NeverRetryPolicy())
+                .recoverer(new ImmediateRequeueMessageRecoverer())
+                .build();
     }
 
     @Bean

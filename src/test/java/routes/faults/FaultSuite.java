@@ -88,6 +88,56 @@ final class FaultSuite implements AutoCloseable {
         hub.start(HUB_START);
     }
 
+    /** SIGTERM (what an orchestrator sends on a rollout), the graceful shutdown awaited, then the hub started again. */
+    void terminateAndRestartHub() throws IOException, InterruptedException {
+        hub.terminate(Duration.ofSeconds(60));
+        hub.start(HUB_START);
+    }
+
+    /** PostgreSQL frozen (SIGSTOP to every postgres process) for {@code duration}, then resumed: a stalled database. */
+    static void stallPostgres(Duration duration) {
+        try {
+            Machine.run("pkill", "-STOP", "-x", "postgres");
+            sleep(duration);
+        } finally {
+            Machine.run("pkill", "-CONT", "-x", "postgres");
+        }
+    }
+
+    /** RabbitMQ's application stopped for {@code down}, then started again (the broker restarted under the hub). */
+    static void restartRabbit(Duration down) {
+        try {
+            Machine.rabbitStop();
+            sleep(down);
+        } finally {
+            Machine.rabbitStart();
+        }
+    }
+
+    /**
+     * A worker's POST of a JSON body: the answer, or null when the hub could not answer (refused, reset, timed out),
+     * which a worker treats as "try again". {@code headers} are name, value pairs.
+     */
+    static java.net.http.HttpResponse<String> post(String url, String body, String... headers) {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return WORKER.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static final java.net.http.HttpClient WORKER = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
     /** kill -9 of the Kafka broker, {@code down} without it, then the same broker (port, data) started again. */
     void killAndRestartKafka(Duration down) throws IOException, InterruptedException {
         kafka.kill();

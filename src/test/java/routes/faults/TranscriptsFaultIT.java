@@ -1,6 +1,8 @@
 package routes.faults;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -71,6 +73,8 @@ class TranscriptsFaultIT {
 
     private final ObjectMapper json = new ObjectMapper();
     private FaultSuite suite;
+    /** Events of a load drained by another load running beside it (queue/requestId), kept for their own load. */
+    private final Map<String, List<JsonNode>> strays = new ConcurrentHashMap<>();
     private RabbitTemplate rabbit;
     private AmqpAdmin admin;
 
@@ -120,6 +124,7 @@ class TranscriptsFaultIT {
         awaitQueueDepth(ENDPOINT, 0, Duration.ofSeconds(30));
         FaultSuite.sleep(Duration.ofSeconds(1));
         suite.peers.resetAll();
+        strays.clear();
         answerAfter(50, 250);
         for (String queue : List.of(CAPTURE_COMPLETED, CAPTURE_FAULT, ENDPOINT, ENDPOINT + "_error", ENDPOINT + "_skipped")) {
             admin.purgeQueue(queue, false);
@@ -146,10 +151,7 @@ class TranscriptsFaultIT {
     @Test
     @Order(2)
     void sigtermDuringLoad() throws Exception {
-        underLoad("SIGTERM", 150, 50, false, () -> {
-            suite.hub.terminate(Duration.ofSeconds(60));
-            suite.hub.start(FaultSuite.HUB_START);
-        });
+        underLoad("SIGTERM", 150, 50, false, suite::terminateAndRestartHub);
     }
 
     @Test
@@ -161,14 +163,7 @@ class TranscriptsFaultIT {
     @Test
     @Order(4)
     void rabbitRestartDuringLoad() throws Exception {
-        underLoad("RabbitMQ stop_app/start_app", 150, 40, true, () -> {
-            try {
-                Machine.rabbitStop();
-                FaultSuite.sleep(Duration.ofSeconds(3));
-            } finally {
-                Machine.rabbitStart();
-            }
-        });
+        underLoad("RabbitMQ stop_app/start_app", 150, 40, true, () -> FaultSuite.restartRabbit(Duration.ofSeconds(3)));
     }
 
     @Test
@@ -215,14 +210,7 @@ class TranscriptsFaultIT {
         // PostgreSQL frozen (SIGSTOP) past the hub's socket timeout (5 s here): statements fail instead of hanging
         // a statement that outlasts every retry sends the delivery back to the queue with nothing stored: its
         // redelivery may call transcript-api again (same Idempotency-Key), which the report prints
-        underLoad("PostgreSQL stalled 8 s", 100, 20, true, () -> {
-            try {
-                Machine.run("pkill", "-STOP", "-x", "postgres");
-                FaultSuite.sleep(Duration.ofSeconds(8));
-            } finally {
-                Machine.run("pkill", "-CONT", "-x", "postgres");
-            }
-        });
+        underLoad("PostgreSQL stalled 8 s", 100, 20, true, () -> FaultSuite.stallPostgres(Duration.ofSeconds(8)));
     }
 
     @Test
@@ -254,6 +242,71 @@ class TranscriptsFaultIT {
         FaultReport report = redriven.report(fault, true, true);
         assertThat(report.lost()).isZero();
         assertThat(report.duplicates()).isZero();
+    }
+
+    @Test
+    @Order(9)
+    void aPoisonMessageThatFailsInTheErrorPathToo() throws Exception {
+        // transcript-api fails the poison for good (500 after the retries), and once the poison is claimed every
+        // statement on its inbox row fails: storing the failed outcome fails, and so does the error path's release.
+        // The exception escapes the route and requeues the delivery (nothing lost); the redelivery waits out the
+        // lease, cannot take the row over and ends in _error with the reason and one Fault<T>. Everything else keeps
+        // flowing meanwhile; nothing is left looping.
+        Load poison = new Load("poison failing in the error path too", 1);
+        String poisonRequest = poison.messageIdByRequest.keySet().iterator().next();
+        String poisonMessage = poison.messageIdByRequest.get(poisonRequest);
+        suite.peers.stubFor(post(urlEqualTo(API)).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.transcript_request_id", equalTo(poisonRequest)))
+                .willReturn(aResponse().withStatus(500).withFixedDelay(300)
+                        .withHeader("Content-Type", "application/json").withBody("{\"detail\":\"poison\"}")));
+        Load others = new Load("beside a poison", 40);
+        long fault = System.nanoTime();
+        try {
+            poison.publish();
+            others.publish();
+            awaitInboxRow(poisonMessage, Duration.ofSeconds(30));
+            try (Connection db = FaultSuite.database(); Statement sql = db.createStatement()) {
+                sql.execute("ALTER TABLE transcript_inbox ADD CONSTRAINT faults_poison CHECK (message_id <> '" + poisonMessage
+                        + "') NOT VALID");
+            }
+            others.finish(fault, false);
+            poison.awaitFaults(1, Duration.ofSeconds(120));
+            awaitQueueDepth(ENDPOINT + "_error", 1, Duration.ofSeconds(30));
+            Message dead = rabbit.receive(ENDPOINT + "_error", 5_000);
+            assertThat(dead).as("the poison in " + ENDPOINT + "_error").isNotNull();
+            assertThat(dead.getMessageProperties().getMessageId()).isEqualTo(poisonMessage);
+            Map<String, Object> headers = dead.getMessageProperties().getHeaders();
+            assertThat(String.valueOf(headers.get("MT-Fault-Message"))).as("the reason: %s", headers).contains("faults_poison");
+            assertThat(headers).containsKey("MT-Fault-Timestamp").doesNotContainKey("x-delivery-count");
+            assertThat(rabbit.receive(ENDPOINT + "_error", 500)).as("one dead letter").isNull();
+            FaultSuite.sleep(Duration.ofSeconds(2));
+            assertThat(awaitQueueDepth(ENDPOINT, 0, Duration.ofSeconds(10))).as("nothing left looping").isZero();
+            poison.collect();
+            int faults = poison.faultIds.getOrDefault(poisonRequest, Set.of()).size();
+            int completed = poison.completedIds.getOrDefault(poisonRequest, Set.of()).size();
+            new FaultReport(poison.scenario, 1, 1, faults == 1 ? 1 : 0, faults == 0 ? 1 : 0,
+                    Math.max(0, faults - 1) + completed, (System.nanoTime() - fault) / 1e9).print();
+            assertThat(faults).as("one Fault<T> under one messageId").isEqualTo(1);
+            assertThat(completed).as("no completed event for a failed request").isZero();
+        } finally {
+            try (Connection db = FaultSuite.database(); Statement sql = db.createStatement()) {
+                sql.execute("ALTER TABLE transcript_inbox DROP CONSTRAINT IF EXISTS faults_poison");
+            }
+        }
+    }
+
+    private void awaitInboxRow(String messageId, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection db = FaultSuite.database(); Statement sql = db.createStatement();
+                 ResultSet row = sql.executeQuery("SELECT 1 FROM transcript_inbox WHERE message_id = '" + messageId + "'")) {
+                if (row.next()) {
+                    return;
+                }
+            }
+            FaultSuite.sleep(Duration.ofMillis(20));
+        }
+        throw new AssertionError("no inbox row for " + messageId + " within " + timeout);
     }
 
     // ---- load, records and verdict ----
@@ -318,6 +371,13 @@ class TranscriptsFaultIT {
         }
 
         private void drain(String queue, java.util.function.BiConsumer<String, JsonNode> record) {
+            // what another load of the same scenario drained first
+            for (String requestId : messageIdByRequest.keySet()) {
+                List<JsonNode> kept = strays.remove(queue + "/" + requestId);
+                if (kept != null) {
+                    kept.forEach(envelope -> record.accept(requestId, envelope));
+                }
+            }
             Message message;
             while ((message = rabbit.receive(queue)) != null) {
                 try {
@@ -327,6 +387,9 @@ class TranscriptsFaultIT {
                             : payload.path("message").path("transcriptRequestId").asText();
                     if (messageIdByRequest.containsKey(requestId)) {
                         record.accept(requestId, envelope);
+                    } else {
+                        strays.computeIfAbsent(queue + "/" + requestId, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                                .add(envelope);
                     }
                 } catch (java.io.IOException e) {
                     throw new IllegalStateException("an event that is not JSON on " + queue, e);
