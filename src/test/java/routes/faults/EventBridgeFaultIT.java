@@ -8,10 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,6 +38,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
  * at-least-once, printed, not a duplicate effect; an event out of its user's order is.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EventBridgeFaultIT {
 
     static final int USERS = 10;
@@ -46,7 +46,6 @@ class EventBridgeFaultIT {
     static final int EVENTS_PER_REQUEST = 5;
 
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private FaultSuite suite;
 
     @BeforeAll
@@ -74,7 +73,38 @@ class EventBridgeFaultIT {
     }
 
     @Test
+    @Order(1)
     void killDuringIngest() throws Exception {
+        scenario("event bridge kill -9 at 50%", suite::killAndRestartHub);
+    }
+
+    @Test
+    @Order(2)
+    void sigtermDuringIngest() throws Exception {
+        scenario("event bridge SIGTERM at 50%", suite::terminateAndRestartHub);
+    }
+
+    @Test
+    @Order(3)
+    void rabbitRestartDuringIngest() throws Exception {
+        scenario("event bridge RabbitMQ stop_app/start_app at 50%", () -> FaultSuite.restartRabbit(Duration.ofSeconds(3)));
+    }
+
+    @Test
+    @Order(4)
+    void pythonOutageDuringIngest() throws Exception {
+        // Python answers 503 for 6 s (more than its circuit breaker tolerates), then recovers
+        scenario("event bridge Python down 6 s at 50%", () -> {
+            suite.peers.stubFor(post(urlEqualTo("/python/events")).atPriority(1).willReturn(aResponse().withStatus(503)));
+            FaultSuite.sleep(Duration.ofSeconds(6));
+            suite.peers.removeStub(suite.peers.getStubMappings().stream()
+                    .filter(stub -> stub.getPriority() != null && stub.getPriority() == 1).findFirst().orElseThrow());
+        });
+    }
+
+    /** USERS x REQUESTS_PER_USER requests of EVENTS_PER_REQUEST events, {@code injected} at half of them, then the verdict. */
+    private void scenario(String scenario, Fault injected) throws Exception {
+        suite.peers.resetRequests();
         String run = UUID.randomUUID().toString().substring(0, 8);
         // seq per user, in the order the user's requests were answered 202
         Map<String, List<Integer>> acceptedByUser = new ConcurrentHashMap<>();
@@ -110,7 +140,7 @@ class EventBridgeFaultIT {
                 // mid-load, right after a 202 and off any batch boundary
                 if (seq == USERS * REQUESTS_PER_USER / 2 + 3) {
                     fault = System.nanoTime();
-                    suite.killAndRestartHub();
+                    injected.inject();
                     faultSeconds = (System.nanoTime() - fault) / 1e9;
                 }
             }
@@ -159,9 +189,9 @@ class EventBridgeFaultIT {
                 }
             }
         }
-        FaultReport report = new FaultReport("event bridge kill -9 at 50%", sent, accepted, delivered, accepted - delivered,
+        FaultReport report = new FaultReport(scenario, sent, accepted, delivered, accepted - delivered,
                 outOfOrder, faultSeconds).print();
-        System.out.println("[faults] event bridge kill -9 at 50%: events Python received again (at least once): " + repeats
+        System.out.println("[faults] " + scenario + ": events Python received again (at least once): " + repeats
                 + ", out of their user's order: " + outOfOrder);
         assertThat(accepted).isEqualTo(USERS * REQUESTS_PER_USER * EVENTS_PER_REQUEST);
         assertThat(report.lost()).as("events answered 202 that never reached Python").isZero();
@@ -169,16 +199,7 @@ class EventBridgeFaultIT {
     }
 
     private boolean ingest(String body) {
-        try {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(suite.hub.url("/api/ml/events/ingest")))
-                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            return answer.statusCode() == 202;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        HttpResponse<String> answer = FaultSuite.post(suite.hub.url("/api/ml/events/ingest"), body);
+        return answer != null && answer.statusCode() == 202;
     }
 }

@@ -7,9 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,6 +42,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
  * The workers retry what got no 200, as the seed's worker would.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExtractionFaultIT {
 
     static final String WEBHOOK = "/api/extraction/internal/baseline";
@@ -49,7 +50,6 @@ class ExtractionFaultIT {
     static final int WORKERS = 8;
 
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private FaultSuite suite;
 
     @BeforeAll
@@ -77,7 +77,42 @@ class ExtractionFaultIT {
     }
 
     @Test
+    @Order(1)
     void killDuringCallbacks() throws Exception {
+        scenario("extraction kill -9 at 40%", true, suite::killAndRestartHub);
+    }
+
+    @Test
+    @Order(2)
+    void sigtermDuringCallbacks() throws Exception {
+        scenario("extraction SIGTERM at 40%", false, suite::terminateAndRestartHub);
+    }
+
+    @Test
+    @Order(3)
+    void rabbitRestartDuringCallbacks() throws Exception {
+        scenario("extraction RabbitMQ stop_app/start_app at 40%", true, () -> FaultSuite.restartRabbit(Duration.ofSeconds(3)));
+    }
+
+    @Test
+    @Order(4)
+    void postgresRestartDuringCallbacks() throws Exception {
+        scenario("extraction PostgreSQL restart at 40%", false, Machine::postgresRestart);
+    }
+
+    @Test
+    @Order(5)
+    void consumerConnectionClosedDuringCallbacks() throws Exception {
+        scenario("extraction consumer connection closed at 40%", true, () ->
+                assertThat(Machine.rabbitCloseConnectionsExcept(FaultSuite.CLIENT)).as("the hub's connections were closed").isPositive());
+    }
+
+    /**
+     * CALLBACKS callbacks from WORKERS workers (each retries what got no 200), {@code injected} once 40% are
+     * answered, then the verdict. Without a crash ({@code crash} false) the webhook is called once per eventId.
+     */
+    private void scenario(String scenario, boolean crash, Fault injected) throws Exception {
+        suite.peers.resetRequests();
         List<String> contents = new ArrayList<>();
         for (int i = 0; i < CALLBACKS; i++) {
             contents.add("faults-" + UUID.randomUUID());
@@ -111,7 +146,7 @@ class ExtractionFaultIT {
             FaultSuite.sleep(Duration.ofMillis(50));
         }
         long fault = System.nanoTime();
-        suite.killAndRestartHub();
+        injected.inject();
         double faultSeconds = (System.nanoTime() - fault) / 1e9;
         for (Future<?> worker : running) {
             worker.get();
@@ -159,29 +194,21 @@ class ExtractionFaultIT {
             }
         }
         int accepted = acceptedEventByContent.size();
-        FaultReport report = new FaultReport("extraction kill -9 at 40%", sent.get(), accepted, delivered, accepted - delivered,
+        FaultReport report = new FaultReport(scenario, sent.get(), accepted, delivered, accepted - delivered,
                 duplicates, faultSeconds).print();
-        System.out.println("[faults] extraction kill -9 at 40%: webhook called again for the same eventId (after the crash): "
-                + repeatedCalls);
+        System.out.println("[faults] " + scenario + ": webhook called again for the same eventId: " + repeatedCalls);
         assertThat(accepted).as("every callback was answered 200 in the end").isEqualTo(CALLBACKS);
         assertThat(report.lost()).as("events answered 200 that never reached the webhook").isZero();
         assertThat(report.duplicates()).as("a second event for one content, or a call under another key").isZero();
+        if (!crash) {
+            assertThat(repeatedCalls).as("without a crash the webhook is called once per eventId").isZero();
+        }
     }
 
     /** The eventId of a 200 answer, null for anything else (refused connection, 503, reset). */
-    private String callback(String contentId) {
-        try {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(suite.hub.internalUrl("/extraction/internal/completed")))
-                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                    .header("X-Internal-Secret", FaultSuite.SECRET)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"contentId\":\"" + contentId + "\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return answer.statusCode() == 200 ? json.readTree(answer.body()).path("eventId").asText() : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+    private String callback(String contentId) throws IOException {
+        HttpResponse<String> answer = FaultSuite.post(suite.hub.internalUrl("/extraction/internal/completed"),
+                "{\"contentId\":\"" + contentId + "\"}", "X-Internal-Secret", FaultSuite.SECRET);
+        return answer != null && answer.statusCode() == 200 ? json.readTree(answer.body()).path("eventId").asText() : null;
     }
 }

@@ -74,6 +74,9 @@ class SummariesFaultIT {
         env.put("OUTBOX_POLL_INTERVAL_MS", "200");
         // a relay publish failing while Kafka is down is retried within seconds once it is back
         env.put("OUTBOX_RETRY_MAX_DELAY_MS", "5000");
+        // a stalled database fails a statement after 5 s (aStalledDatabase)
+        env.put("POSTGRES_SOCKET_TIMEOUT_SECONDS", "5");
+        env.put("POSTGRES_STATEMENT_TIMEOUT_MS", "4000");
         suite = new FaultSuite("summaries", env);
         suite.peers.stubFor(post(urlEqualTo("/llm/v1/chat/completions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
@@ -110,6 +113,25 @@ class SummariesFaultIT {
     void kafkaBrokerKilledAndRestartedDuringLoad() throws Exception {
         long firstVideo = (System.currentTimeMillis() / 1000 % 1_000_000) * 1_000 + 500;
         scenario("summaries Kafka broker kill -9 at 30%", firstVideo, 0.3, () -> suite.killAndRestartKafka(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void sigtermDuringLoad() throws Exception {
+        long firstVideo = (System.currentTimeMillis() / 1000 % 1_000_000) * 1_000 + 600;
+        scenario("summaries SIGTERM at 40%", firstVideo, 0.4, suite::terminateAndRestartHub);
+    }
+
+    @Test
+    void postgresRestartDuringLoad() throws Exception {
+        long firstVideo = (System.currentTimeMillis() / 1000 % 1_000_000) * 1_000 + 700;
+        scenario("summaries PostgreSQL restart at 40%", firstVideo, 0.4, Machine::postgresRestart);
+    }
+
+    @Test
+    void aStalledDatabase() throws Exception {
+        // frozen past the hub's socket timeout (5 s here): the store and the relay fail their statements and retry
+        long firstVideo = (System.currentTimeMillis() / 1000 % 1_000_000) * 1_000 + 800;
+        scenario("summaries PostgreSQL stalled 8 s at 40%", firstVideo, 0.4, () -> FaultSuite.stallPostgres(Duration.ofSeconds(8)));
     }
 
     /** VIDEOS records from {@code firstVideo} on, the fault once {@code point} of them are summarized, then the verdict. */
