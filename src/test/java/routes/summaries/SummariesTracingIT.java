@@ -26,10 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.TestPropertySource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,6 +35,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import routes.support.HubIntegrationTest;
 import routes.support.HubResources;
+import routes.support.InMemoryTracing;
 import routes.support.TestInfrastructure;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -49,17 +47,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 @HubIntegrationTest
 @TestPropertySource(properties = "camel.opentelemetry2.enabled=true")
-@Import(SummariesTracingIT.Spans.class)
+@Import(InMemoryTracing.class)
 class SummariesTracingIT {
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Spans {
-        @Bean
-        @Primary
-        InMemorySpanExporter inMemorySpanExporter() {
-            return InMemorySpanExporter.create();
-        }
-    }
 
     private static final String CHAT = "/llm/v1/chat/completions";
 
