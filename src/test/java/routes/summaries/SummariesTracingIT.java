@@ -36,6 +36,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import routes.support.HubIntegrationTest;
 import routes.support.HubResources;
 import routes.support.InMemoryTracing;
+import routes.support.OtherHubContexts;
 import routes.support.TestInfrastructure;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -48,6 +49,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 @HubIntegrationTest
 @TestPropertySource(properties = "camel.opentelemetry2.enabled=true")
 @Import(InMemoryTracing.class)
+// a context of its own, closed after the class: its consumers and pollers must not compete with the other ITs'
+@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
 class SummariesTracingIT {
 
     private static final String CHAT = "/llm/v1/chat/completions";
@@ -67,8 +70,17 @@ class SummariesTracingIT {
 
     private final WireMockServer wireMock = TestInfrastructure.wireMock();
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.apache.camel.CamelContext camelContext;
+
     @Test
     void theTranscribedRecordsTraceContinuesThroughTheLlmCallsToTheSummarizedRecord() throws Exception {
+        try (OtherHubContexts paused = OtherHubContexts.pause(camelContext, "summariesOutboxPoll", "summariesConsume")) {
+            traced();
+        }
+    }
+
+    private void traced() throws Exception {
         String answer = new ObjectMapper().writeValueAsString(Map.of("id", "chatcmpl-it", "object", "chat.completion",
                 "model", "stub-model", "choices", List.of(Map.of("index", 0,
                         "message", Map.of("role", "assistant", "content", "A traced summary."), "finish_reason", "stop"))));
