@@ -37,8 +37,7 @@ import routes.support.TestInfrastructure;
 @HubIntegrationTest
 @TestPropertySource(properties = "camel.opentelemetry2.enabled=true")
 @Import(InMemoryTracing.class)
-// a context of its own, closed after the class: its consumers and pollers must not compete with the other ITs'
-@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
+// run by Failsafe's `tracing` execution, in a JVM of its own (pom.xml)
 class ExtractionTracingIT {
 
     private static final String WEBHOOK = "/api/extraction/internal/baseline";

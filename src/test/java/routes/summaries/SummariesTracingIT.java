@@ -49,8 +49,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @HubIntegrationTest
 @TestPropertySource(properties = "camel.opentelemetry2.enabled=true")
 @Import(InMemoryTracing.class)
-// a context of its own, closed after the class: its consumers and pollers must not compete with the other ITs'
-@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
+// run by Failsafe's `tracing` execution, in a JVM of its own (pom.xml)
 class SummariesTracingIT {
 
     private static final String CHAT = "/llm/v1/chat/completions";
