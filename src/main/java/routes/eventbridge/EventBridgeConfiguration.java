@@ -17,6 +17,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import routes.shared.MandatoryPublisher;
+import routes.shared.SingleAttemptHttpClient;
 
 /** The event bridge's beans; the routes are in camel/event-bridge.camel.yaml. */
 @Configuration(proxyBeanMethods = false)

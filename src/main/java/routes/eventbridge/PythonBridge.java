@@ -68,10 +68,6 @@ public final class PythonBridge {
         this.deadLetterQueue = deadLetterQueue;
     }
 
-    public boolean enabled() {
-        return enabled;
-    }
-
     /** For the actions that only talk to Python: a 503 when {@code ENABLE_PYTHON_BRIDGE=false}. */
     public void requireEnabled() {
         if (!enabled) {
@@ -129,10 +125,6 @@ public final class PythonBridge {
     public boolean healthy() {
         HealthCheck check = lastCheck;
         return check != null && check.healthy();
-    }
-
-    public HealthCheck lastCheck() {
-        return lastCheck;
     }
 
     // ---- circuit breaker -----------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ReturnListener;
 
+import routes.shared.tracing.ActiveSpan;
+
 /**
  * Publishes an event as {@code mandatory} and waits for the broker's confirm: an event no queue is bound to take is
  * returned by the broker (before its confirm) and fails the exchange with {@link Unroutable}, instead of being
@@ -52,6 +54,8 @@ public final class MandatoryPublisher {
         properties.setContentType(in.getHeader("CamelSpringRabbitmqContentType", MessageProperties.CONTENT_TYPE_JSON, String.class));
         properties.setDeliveryMode(in.getHeader("CamelSpringRabbitmqDeliveryMode", MessageDeliveryMode.PERSISTENT,
                 MessageDeliveryMode.class));
+        // tracing on: the consumer of this event continues the trace of the request that published it
+        ActiveSpan.traceparent().ifPresent(traceparent -> properties.setHeader("traceparent", traceparent));
         byte[] body = in.getBody(byte[].class);
         AMQP.BasicProperties amqp = converter.fromMessageProperties(properties, "UTF-8");
         // on the raw (cached, confirm-mode) channel: the template's own return handling would add a correlation

@@ -1,10 +1,6 @@
 package routes.summaries;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Ollama, vLLM): builds the map and reduce requests and reads the answers. The HTTP call itself, its retries and
  * the circuit breaker are in summaries.camel.yaml.
  */
+import routes.shared.RetryAfter;
+
 public final class LlmChat {
 
     /** Exchange property holding the {@link ChatRequest} a route sends to {@code direct:summaries-llm}. */
@@ -114,21 +112,8 @@ public final class LlmChat {
 
     /** {@code Retry-After} as seconds or an HTTP date, in milliseconds from {@code now}, at most the retry ceiling. */
     Long retryAfterMillis(String header, Instant now) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        long millis;
-        try {
-            millis = Math.round(Double.parseDouble(header.trim()) * 1000);
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                millis = Duration.between(now, at).toMillis();
-            } catch (DateTimeParseException notADate) {
-                return null;
-            }
-        }
-        return Math.min(Math.max(0, millis), maxRetryAfterMillis);
+        Long millis = RetryAfter.millis(header, now);
+        return millis == null ? null : Math.min(millis, maxRetryAfterMillis);
     }
 
     private static String clock(Double seconds) {

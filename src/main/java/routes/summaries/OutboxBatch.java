@@ -17,6 +17,8 @@ import org.apache.camel.support.DefaultMessage;
  */
 public final class OutboxBatch {
 
+    static final String TRACEPARENT = "traceparent";
+
     public List<Message> messages(Exchange exchange) {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> rows = exchange.getMessage().getBody(List.class);
@@ -30,6 +32,11 @@ public final class OutboxBatch {
             }
             message.setHeader(KafkaConstants.OVERRIDE_TOPIC, String.valueOf(row.get("topic")));
             message.setHeader("outboxEventId", String.valueOf(row.get("id")));
+            // the trace of the video.transcribed record this event answers (written with the row when tracing is on)
+            Object traceparent = row.get("traceparent");
+            if (traceparent != null) {
+                message.setHeader(TRACEPARENT, String.valueOf(traceparent));
+            }
             messages.add(message);
         }
         return messages;

@@ -111,6 +111,11 @@ public class SummariesConfiguration {
     }
 
     @Bean
+    OutboxBacklog summariesOutboxBacklog(NamedParameterJdbcTemplate jdbc, SummariesSettings settings) {
+        return new OutboxBacklog(jdbc, settings.outputTopic());
+    }
+
+    @Bean
     SummaryStore summaryStore(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactionManager,
                               ObjectMapper objectMapper, SummariesSettings settings, HubSettings hub) {
         return new SummaryStore(jdbc, new TransactionTemplate(transactionManager), objectMapper, settings.outputTopic(),

@@ -13,6 +13,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import routes.shared.tracing.ActiveSpan;
+
 /**
  * Writes a finished summary in ONE database transaction: the {@code video_summaries} row (inserted, or updated
  * when the video had a summary of another transcript) and the {@code outbox_events} row the relay publishes as
@@ -31,8 +33,8 @@ public final class SummaryStore {
              WHERE video_summaries.transcript_key IS DISTINCT FROM EXCLUDED.transcript_key""";
 
     static final String INSERT_OUTBOX = """
-            INSERT INTO outbox_events (id, topic, payload, service)
-            VALUES (:id, :topic, CAST(:payload AS jsonb), :service)""";
+            INSERT INTO outbox_events (id, topic, payload, service, traceparent)
+            VALUES (:id, :topic, CAST(:payload AS jsonb), :service, :traceparent)""";
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transaction;
@@ -63,6 +65,8 @@ public final class SummaryStore {
         payload.put("ts", Instant.now().toString());
         String payloadJson = json.writeValueAsString(payload);
         String modelInfoJson = json.writeValueAsString(modelInfo);
+        // read on the route's thread (the span is current there), not inside the transaction callback
+        String traceparent = ActiveSpan.traceparent().orElse(null);
         return transaction.execute(status -> {
             int changed = jdbc.update(UPSERT_SUMMARY, new MapSqlParameterSource()
                     .addValue("videoId", document.videoId())
@@ -78,7 +82,8 @@ public final class SummaryStore {
                     .addValue("id", eventId)
                     .addValue("topic", topic)
                     .addValue("payload", payloadJson)
-                    .addValue("service", service));
+                    .addValue("service", service)
+                    .addValue("traceparent", traceparent));
             return eventId.toString();
         });
     }

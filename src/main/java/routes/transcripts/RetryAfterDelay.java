@@ -1,10 +1,13 @@
 package routes.transcripts;
 
+import java.time.Instant;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;
+
+import routes.shared.RetryAfter;
 
 /**
  * Runs when the transcript-api call fails, before Camel computes the redelivery delay (onException
@@ -37,7 +40,7 @@ public final class RetryAfterDelay implements Processor {
                     retryAfter = header.getValue();
                 }
             }
-            Long delay = TranscriptApi.retryAfterMillis(retryAfter);
+            Long delay = RetryAfter.millis(retryAfter, Instant.now());
             if (delay != null) {
                 exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, Math.min(delay, maxDelayMs));
             }

@@ -1,10 +1,6 @@
 package routes.transcripts;
 
 import java.io.IOException;
-import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -117,24 +113,6 @@ public final class TranscriptApi {
             return code == 408 || code == 429 || code >= 500;
         }
         return error instanceof IOException;
-    }
-
-    /** Retry-After as delay-seconds or an HTTP date, in milliseconds; null when absent or unreadable. */
-    static Long retryAfterMillis(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String v = value.trim();
-        try {
-            return Math.max(0, Long.parseLong(v)) * 1000;
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toMillis());
-            } catch (DateTimeParseException notDate) {
-                return null;
-            }
-        }
     }
 
     private static String describe(String body) {

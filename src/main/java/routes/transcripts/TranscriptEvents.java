@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
+import routes.shared.tracing.ActiveSpan;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -118,8 +119,10 @@ public final class TranscriptEvents {
     private void write(Exchange exchange, TranscriptRequest request, String messageId, String destination,
                        List<String> messageTypes, Map<String, Object> payload, String correlationId, String conversationId) {
         Map<String, Object> headers = new LinkedHashMap<>();
-        if (request.activityId() != null) {
-            headers.put(IncomingEnvelope.ACTIVITY_ID, request.activityId());
+        // with tracing on, the publishing span continues MassTransit's activity; else the incoming one is carried over
+        String activityId = ActiveSpan.traceparent().orElse(request.activityId());
+        if (activityId != null) {
+            headers.put(IncomingEnvelope.ACTIVITY_ID, activityId);
         }
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("messageId", messageId);

@@ -8,6 +8,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
+import routes.shared.SingleAttemptHttpClient;
+
 /** The beans transcripts.camel.yaml calls. */
 @Configuration(proxyBeanMethods = false)
 public class TranscriptsConfiguration {
@@ -53,8 +55,8 @@ public class TranscriptsConfiguration {
     }
 
     @Bean
-    TranscriptApiHttpClient transcriptApiHttpClient() {
-        return new TranscriptApiHttpClient();
+    SingleAttemptHttpClient transcriptApiHttpClient() {
+        return new SingleAttemptHttpClient();
     }
 
     @Bean

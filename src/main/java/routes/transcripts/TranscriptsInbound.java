@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import routes.shared.CorrelationId;
+import routes.shared.tracing.ActiveSpan;
 
 /**
  * The consuming side of the flow, step by step as transcripts.camel.yaml calls it (bean {@code transcriptsInbound}):
@@ -107,6 +108,10 @@ public final class TranscriptsInbound {
                 payloadJson);
         exchange.setProperty(REQUEST, request);
         exchange.setProperty(CorrelationId.PROPERTY, request.transcriptRequestId());
+        // the MassTransit ids on the consuming span (OpenTelemetry messaging conventions), when tracing is on
+        ActiveSpan.tag("messaging.message.id", request.messageId());
+        ActiveSpan.tag("messaging.message.conversation_id", request.conversationId());
+        ActiveSpan.tag("transcript.request_id", request.transcriptRequestId());
     }
 
     /**

@@ -77,6 +77,12 @@ class LiveEventsRouteTest {
     }
 
     @Test
+    void theOpenApiRouteHasAName() {
+        assertThat(camelContext.getRoute("openapi")).as("the api-context route, named in Hawtio").isNotNull();
+        assertThat(camelContext.getRoutes()).noneSatisfy(route -> assertThat(route.getRouteId()).matches("route\\d+"));
+    }
+
+    @Test
     void aFlowsEventGoesToTheFanoutExchangeAsJson() throws Exception {
         exchangeMock.expectedMessageCount(1);
         template.send("direct:live-event", e -> {

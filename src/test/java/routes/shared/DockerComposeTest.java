@@ -107,6 +107,42 @@ class DockerComposeTest {
         assertThat(Path.of("Dockerfile")).as("the hub service builds from the Dockerfile").exists();
     }
 
+    @Test
+    void everyImageIsPinnedToAVersionAndEveryServiceHasAHealthcheck() {
+        List<String> unpinned = new ArrayList<>();
+        List<String> unchecked = new ArrayList<>();
+        services().forEach((name, service) -> {
+            Object image = service.get("image");
+            if (image != null) {
+                String reference = String.valueOf(image);
+                String tag = reference.contains(":") ? reference.substring(reference.lastIndexOf(':') + 1) : "";
+                if (tag.isEmpty() || tag.equals("latest") || !tag.matches(".*\\d.*")) {
+                    unpinned.add(name + " -> " + reference);
+                }
+                if (reference.startsWith("minio/")) {
+                    unpinned.add(name + " -> " + reference + " (MinIO community images are withdrawn: use S3Proxy)");
+                }
+            }
+            if (!(service.get("healthcheck") instanceof Map<?, ?> check) || check.get("test") == null) {
+                unchecked.add(name);
+            }
+        });
+        assertThat(unpinned).as("images without a version tag").isEmpty();
+        assertThat(unchecked).as("services without a healthcheck").isEmpty();
+    }
+
+    @Test
+    void tracingIsOnInComposeAndPrometheusScrapesTheHub() throws IOException {
+        Map<String, String> env = hubEnvironment();
+        assertThat(env).containsEntry("TRACING_ENABLED", "true");
+        assertThat(hosts("OTEL_EXPORTER_OTLP_ENDPOINT", env.get("OTEL_EXPORTER_OTLP_ENDPOINT"))).containsExactly("jaeger");
+        assertThat(hubVariables()).as("application.yaml reads the tracing switch").containsKeys("TRACING_ENABLED",
+                "OTEL_EXPORTER_OTLP_ENDPOINT").containsEntry("TRACING_ENABLED", "false");
+        String scrape = Files.readString(Path.of("observability/prometheus.yml"));
+        assertThat(scrape).contains("metrics_path: /actuator/prometheus").contains("hub:8080");
+        assertThat(services()).containsKeys("jaeger", "prometheus", "grafana", "s3");
+    }
+
     private static List<String> hosts(String name, String value) {
         Matcher url = URL_HOST.matcher(value);
         if (url.find()) {

@@ -47,6 +47,35 @@ class PlatformIT {
         HttpResponse<String> response = get("/actuator/prometheus", null);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("camel_");
+        // the gauges the dev stack's dashboards read: outbox backlog and SSE clients
+        assertThat(response.body()).contains("hub_summaries_outbox_pending{", "hub_summaries_outbox_lag_seconds{",
+                "hub_live_events_clients");
+    }
+
+    /** Every metric a provisioned Grafana dashboard (observability/grafana/provisioning/dashboards) queries is scraped. */
+    @Test
+    void everyMetricTheDashboardsQueryIsOnActuatorPrometheus() throws Exception {
+        String scraped = "\n" + get("/actuator/prometheus", null).body();
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b((?:camel|hub)_[a-z0-9_]+)\\b");
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(
+                java.nio.file.Path.of("observability/grafana/provisioning/dashboards"))) {
+            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                JsonNode dashboard = json.readTree(file.toFile());
+                assertThat(dashboard.path("panels").size()).as(file + " panels").isPositive();
+                for (JsonNode panel : dashboard.path("panels")) {
+                    for (JsonNode target : panel.path("targets")) {
+                        java.util.regex.Matcher m = metric.matcher(target.path("expr").asText());
+                        while (m.find()) {
+                            queried.add(m.group(1));
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(queried).as("metrics the dashboards query").isNotEmpty();
+        assertThat(queried).as("queried metrics missing from /actuator/prometheus")
+                .allSatisfy(name -> assertThat(scraped).as(name).containsAnyOf("\n" + name + "{", "\n" + name + " "));
     }
 
     @Test

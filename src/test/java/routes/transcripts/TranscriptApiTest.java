@@ -14,25 +14,27 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
+import routes.shared.RetryAfter;
+
 class TranscriptApiTest {
 
     @Test
     void readsRetryAfterSeconds() {
-        assertThat(TranscriptApi.retryAfterMillis("3")).isEqualTo(3000L);
-        assertThat(TranscriptApi.retryAfterMillis(" 0 ")).isZero();
-        assertThat(TranscriptApi.retryAfterMillis("-5")).isZero();
+        assertThat(RetryAfter.millis("3", java.time.Instant.now())).isEqualTo(3000L);
+        assertThat(RetryAfter.millis(" 0 ", java.time.Instant.now())).isZero();
+        assertThat(RetryAfter.millis("-5", java.time.Instant.now())).isZero();
     }
 
     @Test
     void readsRetryAfterHttpDate() {
         String inTenSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(10));
-        assertThat(TranscriptApi.retryAfterMillis(inTenSeconds)).isBetween(8000L, 10000L);
+        assertThat(RetryAfter.millis(inTenSeconds, java.time.Instant.now())).isBetween(8000L, 10000L);
     }
 
     @Test
     void ignoresWhatIsNotARetryAfter() {
-        assertThat(TranscriptApi.retryAfterMillis(null)).isNull();
-        assertThat(TranscriptApi.retryAfterMillis("soon")).isNull();
+        assertThat(RetryAfter.millis(null, java.time.Instant.now())).isNull();
+        assertThat(RetryAfter.millis("soon", java.time.Instant.now())).isNull();
     }
 
     @Test

@@ -67,6 +67,11 @@ public final class EcsLogFormat extends JsonWriterStructuredLogFormatter<ILoggin
             pairs.addMapEntries(ILoggingEvent::getMDCPropertyMap);
             pairs.add(ILoggingEvent::getKeyValuePairs, KEY_VALUE_PAIRS);
         }));
+        // the current span's ids when tracing is on (ECS trace.id / span.id); nothing without a span
+        members.add("trace").whenNotNull(event -> TraceIds.current()).usingMembers(trace ->
+                trace.add("id", event -> TraceIds.current().traceId()));
+        members.add("span").whenNotNull(event -> TraceIds.current()).usingMembers(span ->
+                span.add("id", event -> TraceIds.current().spanId()));
         members.add().whenNotNull(ILoggingEvent::getThrowableProxy).usingMembers(throwable ->
                 throwable.add("error").usingMembers(error -> {
                     error.add("type", ILoggingEvent::getThrowableProxy).as(IThrowableProxy::getClassName);

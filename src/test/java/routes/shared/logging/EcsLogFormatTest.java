@@ -93,6 +93,22 @@ class EcsLogFormatTest {
         assertSameLine(event("routes.live", Level.DEBUG, "quote \" backslash \\ tab \t control \u0001 ünïcödé 字", null));
     }
 
+    @Test
+    void theCurrentSpansIdsAreTraceIdAndSpanId() {
+        try (io.opentelemetry.sdk.trace.SdkTracerProvider provider = io.opentelemetry.sdk.trace.SdkTracerProvider.builder().build()) {
+            io.opentelemetry.api.trace.Span span = provider.get("test").spanBuilder("transcripts-in").startSpan();
+            try (io.opentelemetry.context.Scope scope = span.makeCurrent()) {
+                JsonNode tree = read(hub.encode(event("routes.transcripts", Level.INFO, "consumed", null)));
+                assertThat(tree.at("/trace/id").asText()).isEqualTo(span.getSpanContext().getTraceId());
+                assertThat(tree.at("/span/id").asText()).isEqualTo(span.getSpanContext().getSpanId());
+            } finally {
+                span.end();
+            }
+        }
+        JsonNode untraced = read(hub.encode(event("routes.transcripts", Level.INFO, "consumed", null)));
+        assertThat(untraced.has("trace")).as("no span, no trace fields").isFalse();
+    }
+
     private byte[] assertSameLine(LoggingEvent event) {
         byte[] expected = builtIn.encode(event);
         byte[] actual = hub.encode(event);
