@@ -2,7 +2,7 @@
 # Event bridge: events/s through POST /api/ml/events/ingest with all four sinks on (Redis stream, per-minute
 # counters, running features, Python), once with the Python stub answering at once and once with it down
 # (batches parked in RabbitMQ). Needs the machine's Redis and RabbitMQ; WireMock (in the benchmark JVM) is Python.
-# Run under the build lock:  flock /work/wt/build.lock bench/run event-bridge
+# Run with nothing else loading the machine:  bench/run event-bridge
 # Knobs (system properties): -Dbench.clients=8 -Dbench.batch=50 -Dbench.seconds=20 -Dbench.warmupSeconds=5
 set -euo pipefail
 source "$(cd "$(dirname "$0")/.." && pwd)/lib/tools.sh"

@@ -4,7 +4,7 @@
 # PerfTest's publish-with-confirms rate on the same broker with the same concurrency (one outstanding confirm
 # per producer, persistent ~110 B messages to a durable queue). Prints the ratio (target >= 0.5).
 #
-#   bench/run extraction            (under the build lock: flock /work/wt/build.lock bench/run extraction)
+#   bench/run extraction            (nothing else running: it measures the machine)
 # Environment: BENCH_CONNECTIONS (16), BENCH_SECONDS (20), BENCH_ROUNDS (3: pairs of a hub run and a PerfTest run),
 # BENCH_WARMUP_SECONDS (60: on 2 cores the JIT needs about a minute of load before the hub's rate settles; with 5 s
 # the figure was half the warmed one), RABBITMQ_URL (local guest),

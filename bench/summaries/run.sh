@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Summaries flow benchmark (issue 4). Run under the build lock: flock /work/wt/build.lock bench/run summaries
+# Summaries flow benchmark. Run with nothing else loading the machine: bench/run summaries
 #   (a) pipeline end-to-end with an LLM stub of fixed latency (default 100 ms) against the ideal critical path
 #       (map waves x latency + reduce levels x latency): ratio, target <= 1.10
 #   (b) outbox relay rows/s (PostgreSQL -> Kafka) against Kafka's ProducerPerformance on the same broker: ratio >= 0.5
