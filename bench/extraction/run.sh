@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Extraction callback benchmark (issue 5): callbacks/s and latency of POST /extraction/internal/completed (the internal listener) on a
+# Extraction callback benchmark: callbacks/s and latency of POST /extraction/internal/completed (the internal listener) on a
 # running hub (each 200 = an event confirmed by RabbitMQ), driven by wrk with keep-alive, against RabbitMQ
 # PerfTest's publish-with-confirms rate on the same broker with the same concurrency (one outstanding confirm
 # per producer, persistent ~110 B messages to a durable queue). Prints the ratio (target >= 0.5).

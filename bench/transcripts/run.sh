@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Transcripts flow throughput against the broker's own ceiling on this machine (issue 3).
+# Transcripts flow throughput against the broker's own ceiling on this machine.
 #   bench/run transcripts [MESSAGES] [CONCURRENCY] [PREFETCH] [WARMUP]      (ROUNDS=3: PerfTest/hub pairs, median ratio)
 # 1. RabbitMQ PerfTest with the flow's settings: persistent messages, publisher confirms, manual acks, a quorum queue,
 #    1 KB bodies, the hub's prefetch; each publish waits for its confirm (confirm window 1), as each hub publish does.
