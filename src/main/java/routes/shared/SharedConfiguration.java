@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
 import org.springframework.retry.interceptor.RetryOperationsInterceptor;
 import org.springframework.retry.policy.NeverRetryPolicy;
 
@@ -113,5 +115,16 @@ public class SharedConfiguration {
     @Bean
     BucketOnStartup bucketOnStartup(S3Client s3Client, HubSettings settings) {
         return new BucketOnStartup(s3Client, settings.s3());
+    }
+
+    /** The public listener's body-size limit, ahead of every other filter (CORS, Spring Security, Camel, MVC). */
+    @Bean
+    FilterRegistrationBean<RequestBodyLimit> requestBodyLimit(@Value("${hub.http.max-body-bytes}") long maxBodyBytes) {
+        FilterRegistrationBean<RequestBodyLimit> registration = new FilterRegistrationBean<>(new RequestBodyLimit(maxBodyBytes));
+        registration.setName("requestBodyLimit");
+        registration.addUrlPatterns("/*");
+        registration.setAsyncSupported(true);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
     }
 }

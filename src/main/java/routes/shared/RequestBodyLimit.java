@@ -1,0 +1,159 @@
+package routes.shared;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The body-size limit of the public listener (every path of port 8080): a request whose {@code Content-Length} is
+ * over {@code maxBodyBytes} is answered 413 before a byte of its body is read; a body without a length (chunked) is
+ * read up to the limit and answered 413 as soon as it passes it. Either way the answer is the hub's JSON problem
+ * body {@code {"error":"payload_too_large","field":"body","message":...}} with {@code Connection: close}: the
+ * connection is closed after the answer, so the rest of the body is never read into the heap. A chunked body under
+ * the limit is handed on from the bytes read here (at most the limit is held per request).
+ */
+public final class RequestBodyLimit extends OncePerRequestFilter {
+
+    private final long maxBodyBytes;
+
+    public RequestBodyLimit(long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > maxBodyBytes) {
+            tooLarge(response);
+            return;
+        }
+        if (declared >= 0 || !hasBody(request)) {
+            // the container stops at Content-Length: at most the limit is read
+            chain.doFilter(request, response);
+            return;
+        }
+        byte[] body = readUpToLimit(request.getInputStream());
+        if (body == null) {
+            tooLarge(response);
+            return;
+        }
+        chain.doFilter(new BufferedBody(request, body), response);
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        String encoding = request.getHeader("Transfer-Encoding");
+        return encoding != null && !encoding.isBlank();
+    }
+
+    /** The whole body, or null once it is longer than the limit. */
+    private byte[] readUpToLimit(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        long total = 0;
+        int read;
+        while ((read = in.read(buffer)) != -1) {
+            total += read;
+            if (total > maxBodyBytes) {
+                return null;
+            }
+            out.write(buffer, 0, read);
+        }
+        return out.toByteArray();
+    }
+
+    private void tooLarge(HttpServletResponse response) throws IOException {
+        byte[] answer = ("{\"error\":\"payload_too_large\",\"field\":\"body\",\"message\":\"the body must be at most "
+                + maxBodyBytes + " bytes (HTTP_MAX_BODY_BYTES)\"}").getBytes(StandardCharsets.UTF_8);
+        response.setStatus(413);
+        response.setContentType("application/json");
+        response.setHeader("Connection", "close");
+        response.setContentLength(answer.length);
+        response.getOutputStream().write(answer);
+        response.flushBuffer();
+    }
+
+    /** The request with the body already read here. */
+    private static final class BufferedBody extends HttpServletRequestWrapper {
+
+        private final byte[] body;
+
+        BufferedBody(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    try {
+                        listener.onDataAvailable();
+                        listener.onAllDataRead();
+                    } catch (IOException e) {
+                        listener.onError(e);
+                    }
+                }
+
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            String encoding = getCharacterEncoding();
+            Charset charset = StandardCharsets.UTF_8;
+            try {
+                charset = encoding == null ? charset : Charset.forName(encoding);
+            } catch (IllegalArgumentException unknown) {
+                // an unknown charset is read as UTF-8; the route answers what is wrong with the body
+            }
+            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset));
+        }
+    }
+}

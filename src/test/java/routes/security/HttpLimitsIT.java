@@ -1,0 +1,180 @@
+package routes.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import routes.support.HubIntegrationTest;
+import routes.support.HubResources;
+
+/**
+ * The listeners' limits answered clearly, over raw sockets so an empty reply or a reset shows as such: bodies over
+ * the public listener's limit (declared or chunked) get 413 with the JSON problem body and {@code Connection: close},
+ * a form-urlencoded worker callback on the internal listener gets 415 naming application/json, and a valid call
+ * is still answered afterwards.
+ */
+@HubIntegrationTest
+class HttpLimitsIT {
+
+    private static final String SECRET = "it-secret";
+
+    @LocalServerPort
+    int port;
+
+    @Value("${hub.internal-listener.port}")
+    int internalPort;
+
+    @Value("${hub.http.max-body-bytes}")
+    long maxBodyBytes;
+
+    @Autowired
+    HubResources resources;
+
+    @AfterEach
+    void cleanUp() {
+        resources.deleteKeys("events:limits-it-user*", "features:limits-it-user*", "ml:serving:features:limits-it-user*");
+    }
+
+    @Test
+    void formUrlencodedCallbackIsAnswered415() throws IOException {
+        for (String body : new String[] {"{\"contentId\":\"abc\"}", "contentId=abc", "%zz&&=", ""}) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            String answer = exchange(internalPort, "POST /extraction/internal/completed HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nX-Internal-Secret: " + SECRET + "\r\n"
+                    + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n", bytes, -1);
+            assertThat(answer).as("body %s", body).startsWith("HTTP/1.1 415");
+            assertThat(answer).contains("application/json").contains("unsupported_media_type");
+        }
+    }
+
+    @Test
+    void declaredOversizedIngestIsAnswered413BeforeTheBody() throws IOException {
+        // 2 GiB declared: more than twice the test JVM's heap (-Xmx768m, failsafe argLine)
+        long length = Math.max(maxBodyBytes * 2, 2L << 30);
+        // only the headers are sent: the answer must come without the body being read
+        String answer = exchange(port, "POST /api/ml/events/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n", new byte[0], -1);
+        assertTooLarge(answer);
+        assertValidIngest();
+    }
+
+    @Test
+    void chunkedOversizedIngestIsAnswered413() throws IOException {
+        // up to 2 GiB streamed (more than twice the test JVM's heap); the sending stops once the hub has answered
+        long total = 2L << 30;
+        long started = System.nanoTime();
+        String answer = exchange(port, "POST /api/ml/events/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n", null, total);
+        assertTooLarge(answer);
+        assertThat((System.nanoTime() - started) / 1_000_000).as("ms to the 413").isLessThan(10_000);
+        assertValidIngest();
+    }
+
+    @Test
+    void chunkedBodyUnderTheLimitStillReachesTheRoute() throws IOException {
+        byte[] body = validIngest();
+        StringBuilder chunked = new StringBuilder();
+        String text = new String(body, StandardCharsets.UTF_8);
+        for (int i = 0; i < text.length(); i += 10) {
+            String part = text.substring(i, Math.min(text.length(), i + 10));
+            chunked.append(Integer.toHexString(part.length())).append("\r\n").append(part).append("\r\n");
+        }
+        chunked.append("0\r\n\r\n");
+        String answer = exchange(port, "POST /api/ml/events/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+                chunked.toString().getBytes(StandardCharsets.US_ASCII), -1);
+        assertThat(answer).startsWith("HTTP/1.1 202");
+    }
+
+    private void assertTooLarge(String answer) {
+        assertThat(answer).startsWith("HTTP/1.1 413");
+        assertThat(answer.toLowerCase()).contains("connection: close").contains("content-type: application/json");
+        assertThat(answer).contains("\"error\":\"payload_too_large\"").contains(String.valueOf(maxBodyBytes));
+    }
+
+    private void assertValidIngest() throws IOException {
+        byte[] body = validIngest();
+        String answer = exchange(port, "POST /api/ml/events/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n", body, -1);
+        assertThat(answer).startsWith("HTTP/1.1 202");
+    }
+
+    private static byte[] validIngest() {
+        return "{\"source\":\"driver_app\",\"events\":[{\"event_type\":\"page_view\",\"user_id\":\"limits-it-user\"}]}"
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Sends the head and then either {@code body} or, with {@code chunkedBytes >= 0}, that many bytes of chunked
+     * filler (stopping when the server answers or closes), and returns everything the server answered.
+     */
+    static String exchange(int port, String head, byte[] body, long chunkedBytes) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            if (body != null) {
+                out.write(body);
+            }
+            out.flush();
+            if (chunkedBytes >= 0) {
+                byte[] chunk = new byte[16 * 1024];
+                Arrays.fill(chunk, (byte) ' ');
+                byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                try {
+                    for (long sent = 0; sent < chunkedBytes && in.available() == 0; sent += chunk.length) {
+                        out.write(size);
+                        out.write(chunk);
+                        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                } catch (IOException closedByServer) {
+                    // the server answered and closed while we were still sending: read its answer
+                }
+            }
+            return readAnswer(in);
+        }
+    }
+
+    private static String readAnswer(InputStream in) throws IOException {
+        StringBuilder answer = new StringBuilder();
+        byte[] buffer = new byte[8192];
+        try {
+            int read;
+            while ((read = in.read(buffer)) != -1) {
+                answer.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
+                int headEnd = answer.indexOf("\r\n\r\n");
+                if (headEnd >= 0 && complete(answer, headEnd)) {
+                    break;
+                }
+            }
+        } catch (java.net.SocketException reset) {
+            if (answer.isEmpty()) {
+                throw reset;
+            }
+        }
+        return answer.toString();
+    }
+
+    private static boolean complete(StringBuilder answer, int headEnd) {
+        String head = answer.substring(0, headEnd).toLowerCase();
+        int at = head.indexOf("content-length:");
+        if (at < 0) {
+            return false;
+        }
+        int end = head.indexOf("\r\n", at);
+        int length = Integer.parseInt(head.substring(at + 15, end < 0 ? head.length() : end).trim());
+        return answer.length() - headEnd - 4 >= length;
+    }
+}
