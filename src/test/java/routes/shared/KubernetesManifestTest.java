@@ -104,7 +104,7 @@ class KubernetesManifestTest {
     void probesAreTheActuatorGroupsOnThePublicPort() throws IOException {
         Map<String, Object> app = applicationYaml();
         Map<?, ?> groups = (Map<?, ?>) at(app, "management", "endpoint", "health", "group");
-        assertThat(groups.keySet()).contains("liveness", "readiness");
+        assertThat(new ArrayList<Object>(groups.keySet())).contains("liveness", "readiness");
         assertThat(at(app, "management", "endpoint", "health", "probes", "enabled")).isEqualTo(true);
         Container hub = hubContainer();
         assertThat(hub.getStartupProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
@@ -220,7 +220,7 @@ class KubernetesManifestTest {
                 String text = Files.readString(template).replaceAll("\\{\\{[^}]*}}", "x");
                 for (Object doc : new Yaml().loadAll(text)) {
                     if (doc instanceof Map<?, ?> map) {
-                        assertThat(map.keySet()).as(template.toString()).contains("apiVersion", "kind", "metadata");
+                        assertThat(new ArrayList<Object>(map.keySet())).as(template.toString()).contains("apiVersion", "kind", "metadata");
                         kinds.add(String.valueOf(map.get("kind")));
                     }
                 }
