@@ -48,6 +48,7 @@ class ExtractionFaultIT {
     static final String WEBHOOK = "/api/extraction/internal/baseline";
     static final int CALLBACKS = 200;
     static final int WORKERS = 8;
+    static final int WORKER_PAUSE_MS = 400;
 
     private final ObjectMapper json = new ObjectMapper();
     private FaultSuite suite;
@@ -136,7 +137,8 @@ class ExtractionFaultIT {
                         }
                         FaultSuite.sleep(Duration.ofMillis(200));
                     }
-                    FaultSuite.sleep(Duration.ofMillis(20));
+                    // ~10 s of callbacks: the fault, injected at 40%, lands while workers still call
+                    FaultSuite.sleep(Duration.ofMillis(WORKER_PAUSE_MS));
                 }
                 return null;
             }));
