@@ -52,10 +52,14 @@ public final class SummaryStore {
     }
 
     /** Returns the outbox event id, or null when this summary was already stored (nothing written). */
+    /** The exchange property holding the consuming span of the record as a W3C traceparent (tracing on only). */
+    public static final String TRACEPARENT = "summaryTraceparent";
+
     public String record(@ExchangeProperty("summaryDocument") SummaryDocument document,
                          @ExchangeProperty(SummaryWork.PROPERTY) SummaryWork work,
                          @ExchangeProperty("summaryFileKey") String summaryFileKey,
-                         @ExchangeProperty("modelInfo") Map<String, Object> modelInfo) throws JsonProcessingException {
+                         @ExchangeProperty("modelInfo") Map<String, Object> modelInfo,
+                         @ExchangeProperty(TRACEPARENT) String recordTraceparent) throws JsonProcessingException {
         UUID eventId = UUID.randomUUID();
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("id", eventId.toString());
@@ -65,8 +69,9 @@ public final class SummaryStore {
         payload.put("ts", Instant.now().toString());
         String payloadJson = json.writeValueAsString(payload);
         String modelInfoJson = json.writeValueAsString(modelInfo);
-        // read on the route's thread (the span is current there), not inside the transaction callback
-        String traceparent = ActiveSpan.traceparent().orElse(null);
+        // the consuming span, kept when the record arrived (summariesKeepTrace): after the parallel map-reduce this
+        // step may run on a pool thread whose current span is not the record's
+        String traceparent = recordTraceparent != null ? recordTraceparent : ActiveSpan.traceparent().orElse(null);
         return transaction.execute(status -> {
             int changed = jdbc.update(UPSERT_SUMMARY, new MapSqlParameterSource()
                     .addValue("videoId", document.videoId())

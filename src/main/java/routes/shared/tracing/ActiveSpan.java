@@ -23,6 +23,11 @@ public final class ActiveSpan {
         return Optional.of("00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex());
     }
 
+    /** {@link #traceparent()} or null: for a route step that keeps it in an exchange property. */
+    public static String traceparentOrNull() {
+        return traceparent().orElse(null);
+    }
+
     /** Puts an attribute on the current span (no-op without one or for a null value). */
     public static void tag(String key, String value) {
         Span span = Span.current();
