@@ -27,7 +27,6 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import routes.support.HubIntegrationTest;
 import routes.support.InMemoryTracing;
-import routes.support.OtherHubContexts;
 import routes.support.TestInfrastructure;
 
 /**
@@ -47,16 +46,11 @@ class ExtractionTracingIT {
 
     private final WireMockServer wireMock = TestInfrastructure.wireMock();
 
-    @org.springframework.beans.factory.annotation.Autowired
-    org.apache.camel.CamelContext camelContext;
-
     @Test
     @org.junit.jupiter.api.Disabled("not yet working: in the last run the webhook call carried no traceparent (the "
-            + "publish header or the consumer side of the hop is not confirmed); kept to finish, see the branch report")
+            + "publish header or the consumer side of the hop is not confirmed); tracing extraction -> webhook is not done")
     void theCallbacksTraceReachesTheWebhook() throws Exception {
-        try (OtherHubContexts paused = OtherHubContexts.pause(camelContext, "extractionCompletedConsumer")) {
-            traced();
-        }
+        traced();
     }
 
     private void traced() throws Exception {

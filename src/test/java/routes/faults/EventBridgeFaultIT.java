@@ -29,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 /**
@@ -95,10 +96,10 @@ class EventBridgeFaultIT {
     void pythonOutageDuringIngest() throws Exception {
         // Python answers 503 for 6 s (more than its circuit breaker tolerates), then recovers
         scenario("event bridge Python down 6 s at 50%", () -> {
-            suite.peers.stubFor(post(urlEqualTo("/python/events")).atPriority(1).willReturn(aResponse().withStatus(503)));
+            StubMapping down = suite.peers.stubFor(post(urlEqualTo("/python/events")).atPriority(1)
+                    .willReturn(aResponse().withStatus(503)));
             FaultSuite.sleep(Duration.ofSeconds(6));
-            suite.peers.removeStub(suite.peers.getStubMappings().stream()
-                    .filter(stub -> stub.getPriority() != null && stub.getPriority() == 1).findFirst().orElseThrow());
+            suite.peers.removeStub(down);
         });
     }
 

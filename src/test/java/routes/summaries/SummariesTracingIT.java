@@ -36,7 +36,6 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import routes.support.HubIntegrationTest;
 import routes.support.HubResources;
 import routes.support.InMemoryTracing;
-import routes.support.OtherHubContexts;
 import routes.support.TestInfrastructure;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -69,17 +68,12 @@ class SummariesTracingIT {
 
     private final WireMockServer wireMock = TestInfrastructure.wireMock();
 
-    @org.springframework.beans.factory.annotation.Autowired
-    org.apache.camel.CamelContext camelContext;
-
     @Test
     @org.junit.jupiter.api.Disabled("not reliable yet: in 2 of 5 runs video.summarized carried a trace id other than the "
             + "record's (the LLM calls' traceparent was not reached); the cause is not found: the relay's Kafka producer span "
             + "or the thread the store runs on. Tracing Kafka -> video.summarized is not done until this passes every run.")
     void theTranscribedRecordsTraceContinuesThroughTheLlmCallsToTheSummarizedRecord() throws Exception {
-        try (OtherHubContexts paused = OtherHubContexts.pause(camelContext, "summariesOutboxPoll", "summariesConsume")) {
-            traced();
-        }
+        traced();
     }
 
     private void traced() throws Exception {
