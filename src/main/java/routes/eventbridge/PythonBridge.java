@@ -25,7 +25,10 @@ import routes.shared.LiveEvent;
  * health check opens it at once, a passed one half-opens it so the replay's calls probe the service.</li>
  * <li>The backlog: once a batch is parked in the durable parking queue, every later batch is parked behind it
  * (never sent past it) until the replay has emptied the queue. That is what keeps the Python service's view of
- * the events in their original order.</li>
+ * the events in their original order. With several instances the parking queue is what they share: an instance
+ * without a backlog of its own still parks while the queue holds batches or has a replay consumer (another
+ * instance's replay, whose batch in work may go back to the head), and counts a backlog drained only when the queue
+ * is empty and no other instance's replay is attached.</li>
  * </ul>
  */
 public final class PythonBridge {
@@ -44,7 +47,6 @@ public final class PythonBridge {
 
     private final Object lock = new Object();
     private boolean backlog;
-    private boolean backlogKnown;
     private int parking;
 
     private volatile HealthCheck lastCheck;
@@ -173,10 +175,22 @@ public final class PythonBridge {
      */
     public boolean shouldPark() {
         synchronized (lock) {
-            if (!backlogKnown) {
-                // after a restart, batches parked by an earlier run still come first
-                backlog = parkedBatches() > 0;
-                backlogKnown = true;
+            if (!backlog) {
+                // The parking queue is the truth every instance shares: batches parked by an earlier run or by another
+                // instance (whose outbox consumer was the active one before this one), or a replay running anywhere
+                // (its consumer holds a batch that may still go back to the head of the queue), come first.
+                // Unreadable queue: park this batch (the park most likely fails too and the outbox message goes back to
+                // its queue), without remembering a backlog nobody could see.
+                QueueInformation queue = parkingQueue();
+                if (queue == null) {
+                    parking++;
+                    return true;
+                }
+                backlog = queue.getMessageCount() > 0 || queue.getConsumerCount() > 0;
+                if (backlog) {
+                    LOG.info("Python batches are parked behind {} (ready {}, replay consumers {})", parkingQueue,
+                            queue.getMessageCount(), queue.getConsumerCount());
+                }
             }
             if (backlog) {
                 parking++;
@@ -189,7 +203,6 @@ public final class PythonBridge {
     public void parkStarted() {
         synchronized (lock) {
             backlog = true;
-            backlogKnown = true;
             parking++;
         }
     }
@@ -228,13 +241,14 @@ public final class PythonBridge {
             if (parking > 0) {
                 return false;
             }
-            long waiting = parkedBatches();
-            if (waiting == 0) {
+            QueueInformation queue = parkingQueue();
+            // another instance's replay still holds a batch (its consumer is on the queue): not drained until it stops
+            int ownConsumers = replaying() ? 1 : 0;
+            if (queue != null && queue.getMessageCount() == 0 && queue.getConsumerCount() <= ownConsumers) {
                 if (backlog) {
                     LOG.info("Python parking queue {} is empty: batches go straight to the Python event API again", parkingQueue);
                 }
                 backlog = false;
-                backlogKnown = true;
                 return true;
             }
             return false;
@@ -250,7 +264,7 @@ public final class PythonBridge {
             return false;
         }
         synchronized (lock) {
-            if (!backlogKnown || backlog) {
+            if (backlog) {
                 return !drained();
             }
             return parkedBatches() > 0;
@@ -278,12 +292,18 @@ public final class PythonBridge {
 
     /** Ready messages in the parking queue; -1 when RabbitMQ cannot be asked. */
     public long parkedBatches() {
+        QueueInformation info = parkingQueue();
+        return info == null ? -1 : info.getMessageCount();
+    }
+
+    /** The parking queue's ready messages and consumers (none when it is missing); null when RabbitMQ cannot be asked. */
+    private QueueInformation parkingQueue() {
         try {
             QueueInformation info = amqp.getQueueInfo(parkingQueue);
-            return info == null ? 0 : info.getMessageCount();
+            return info != null ? info : new QueueInformation(parkingQueue, 0, 0);
         } catch (RuntimeException unreachable) {
             LOG.debug("Parking queue {} not readable: {}", parkingQueue, unreachable.getMessage());
-            return -1;
+            return null;
         }
     }
 

@@ -225,6 +225,10 @@ class EventBridgeIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> !bridge.replaying());
         assertThat(eventsPostedFor(user)).extracting(e -> e.path("data").path("seq").asInt())
                 .containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        // each replayed batch under the key of its request (outbox message id and batch index), all different
+        List<String> keys = python.findAll(postRequestedFor(urlPathEqualTo("/python/events"))).stream()
+                .filter(call -> call.getBodyAsString().contains(user)).map(call -> call.getHeader("Idempotency-Key")).toList();
+        assertThat(keys).hasSize(4).doesNotContainNull().doesNotHaveDuplicates().allMatch(key -> key.endsWith("-0"));
         assertThat(bridge.backlog()).isFalse();
         assertThat(total("park_failures")).isEqualTo(parkFailuresBefore);
         assertThat(bridge.breakerState()).isEqualTo("CLOSED");

@@ -192,11 +192,15 @@ class EventBridgeRouteTest {
 
         Exchange result = producer.request("direct:outbox", e -> {
             e.setProperty(FAKE_STATUS, 200);
+            e.getMessage().setHeader("CamelSpringRabbitmqMessageId", "outbox-message-7");
             e.getMessage().setBody(outboxMessage("u-a", "u-b", "u-c", "u-d", "u-e"));
         });
 
         assertThat(result.getException()).isNull();
         posts.assertIsSatisfied();
+        // each batch's key: the outbox message's id and the batch's index, the same on every redelivery
+        assertThat(posts.getExchanges()).extracting(post -> post.getMessage().getHeader("Idempotency-Key", String.class))
+                .containsExactly("outbox-message-7-0", "outbox-message-7-1", "outbox-message-7-2");
         List<List<String>> batches = new java.util.ArrayList<>();
         for (Exchange post : posts.getExchanges()) {
             List<String> users = new java.util.ArrayList<>();
@@ -247,6 +251,9 @@ class EventBridgeRouteTest {
         assertThat(parked.getExchanges().get(1).getMessage().getBody(String.class)).contains("\"user_id\":\"u-200\"");
         assertThat(parked.getExchanges().get(0).getMessage().getHeader("x-parked-reason", String.class))
                 .startsWith("Python unavailable");
+        assertThat(parked.getExchanges()).as("a parked batch keeps its Idempotency-Key for the replay")
+                .extracting(e -> e.getMessage().getHeader("x-idempotency-key", String.class))
+                .containsExactly("batch-503", "batch-200");
 
         // the replay emptied the queue: batches go straight to Python again
         assertThat(bridge.replayDrained()).isTrue();
@@ -314,9 +321,13 @@ class EventBridgeRouteTest {
         bridge.parkFinished();
         Exchange delivered = producer.request("direct:replay", e -> {
             e.setProperty(FAKE_STATUS, 200);
+            e.getMessage().setHeader("x-idempotency-key", "outbox-message-9-2");
             e.getMessage().setBody("[{\"event_type\":\"a\",\"user_id\":\"u-replay\"}]");
         });
         assertThat(delivered.getException()).isNull();
+        assertThat(camel.getEndpoint("mock:pythonPost", MockEndpoint.class).getExchanges())
+                .as("the replay sends a parked batch under the key it was first tried with")
+                .extracting(e -> e.getMessage().getHeader("Idempotency-Key", String.class)).containsExactly("outbox-message-9-2");
         controlBus.assertIsSatisfied();
         assertThat(bridge.backlog()).as("queue empty after the replay: batches go straight to Python again").isFalse();
     }
@@ -366,6 +377,7 @@ class EventBridgeRouteTest {
     private Exchange sendBatch(int pythonStatus) {
         return producer.request("direct:event-bridge-python-batch", e -> {
             e.setProperty(FAKE_STATUS, pythonStatus);
+            e.setProperty("pythonBatchKey", "batch-" + pythonStatus);
             e.getMessage().setBody(List.of(Map.of("event_type", "a", "user_id", "u-" + pythonStatus)));
         });
     }
