@@ -168,16 +168,18 @@ class EventBridgeFaultIT {
             keyless = 0;
             for (LoggedRequest call : suite.peers.findAll(postRequestedFor(urlEqualTo("/python/events")))) {
                 String key = call.getHeader("Idempotency-Key");
-                if (key == null) {
-                    keyless++;
-                }
+                boolean ours = false;
                 for (JsonNode event : json.readTree(call.getBodyAsString())) {
                     String userId = event.path("user_id").asText();
                     if (acceptedByUser.containsKey(userId)) {
+                        ours = true;
                         int eventSeq = event.path("data").path("seq").asInt();
                         receivedByUser.computeIfAbsent(userId, k -> new ArrayList<>()).add(eventSeq);
                         keysByEvent.computeIfAbsent(userId + "/" + eventSeq, k -> new java.util.HashSet<>()).add(String.valueOf(key));
                     }
+                }
+                if (ours && key == null) {
+                    keyless++;
                 }
             }
             delivered = 0;
