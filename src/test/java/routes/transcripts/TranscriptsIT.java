@@ -230,6 +230,29 @@ class TranscriptsIT {
     }
 
     @Test
+    void overTheDeliveryLimit_aFinishedRequestIsAckedAndAnUnfinishedOneGoesToError() throws Exception {
+        // the queue's x-delivery-count as a redelivery after lost acks would carry it (TRANSCRIPTS_DELIVERY_LIMIT: 10)
+        Map<String, Object> overTheLimit = Map.of("x-delivery-count", 10L);
+        stubApi(fixtures.transcriptRequestId, 200, "{\"success\": true, \"transcript\": \"done once\"}");
+        byte[] body = fixtures.bytes("envelope-full.json");
+        publish(body, fixtures.messageId, Map.of());
+        awaitMessage(COMPLETED_Q, fixtures.transcriptRequestId, m -> true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "COMPLETED".equals(inboxStatus(fixtures.messageId)));
+
+        publish(body, fixtures.messageId, overTheLimit);
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(fixtures.messageId) == 2);
+        assertThat(rabbit.receive(settings.errorQueue(), 1_000)).as("no Fault for a success").isNull();
+        assertThat(rabbit.receive(FAULT_Q, 200)).isNull();
+        wireMock.verify(1, apiCall(fixtures.transcriptRequestId));
+
+        TranscriptFixtures never = new TranscriptFixtures();
+        publish(never.bytes("envelope-full.json"), never.messageId, overTheLimit);
+        Message dead = awaitRaw(settings.errorQueue(), m -> never.messageId.equals(m.getMessageProperties().getMessageId()));
+        assertThat(String.valueOf(dead.getMessageProperties().getHeaders().get("MT-Fault-Message"))).contains("delivered 10 more times");
+        wireMock.verify(0, apiCall(never.transcriptRequestId));
+    }
+
+    @Test
     void accepted202_callbacksBecomeEventsInTheOriginalConversation() throws Exception {
         stubApi(fixtures.transcriptRequestId, 202, "{\"status\": \"accepted\"}");
         publish(fixtures.bytes("envelope-activity.json"), fixtures.messageId, Map.of());

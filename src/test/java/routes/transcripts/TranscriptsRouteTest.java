@@ -72,6 +72,8 @@ class TranscriptsRouteTest {
     /** What the n-th claim of a test answers (1-based); default: {@link #claimRow} every time. */
     private volatile Function<Integer, Map<String, Object>> claimRows;
     private final AtomicInteger claimCalls = new AtomicInteger();
+    /** The inbox status the delivery-limit check finds (null: no row). */
+    private volatile String storedStatus;
     /** Rows the outcome UPDATE changes: 0 = another delivery took the request over. */
     private volatile int outcomeUpdates;
     /** What transcript-api does on each call (1-based call number). */
@@ -93,6 +95,7 @@ class TranscriptsRouteTest {
         }
         claimRow = row("RECEIVED", 1);
         claimRows = call -> claimRow;
+        storedStatus = null;
         outcomeUpdates = 1;
         api = call -> answer(200, "{\"success\": true, \"transcript\": \"hello world\"}");
         resetMocks();
@@ -105,6 +108,7 @@ class TranscriptsRouteTest {
         apiRequests.clear();
         mock("inboxClaim").whenAnyExchangeReceived(e -> e.getMessage().setBody(claimRows.apply(claimCalls.incrementAndGet())));
         mock("inboxOutcome").whenAnyExchangeReceived(e -> e.getMessage().setHeader("CamelSqlUpdateCount", outcomeUpdates));
+        mock("limitLookup").whenAnyExchangeReceived(e -> e.getMessage().setHeader("transcriptsStoredStatus", storedStatus));
         mock("api").whenAnyExchangeReceived(e -> {
             int call = apiCalls.incrementAndGet();
             apiRequests.add(e.copy());
@@ -123,6 +127,7 @@ class TranscriptsRouteTest {
         AdviceWith.adviceWith(camelContext, "transcriptsConsume", a -> {
             a.replaceFromWith("direct:transcripts-in");
             a.weaveById("transcriptsInboxOutcome").replace().to("mock:inboxOutcome");
+            a.weaveById("transcriptsDeliveryLimitLookup").replace().to("mock:limitLookup");
         });
         AdviceWith.adviceWith(camelContext, "transcriptsClaim", a -> a.weaveById("transcriptsInboxClaim").replace().to("mock:inboxClaim"));
         AdviceWith.adviceWith(camelContext, "transcriptsApiCall", a -> a.weaveById("transcriptsApiPost").replace().to("mock:api"));
@@ -537,6 +542,28 @@ class TranscriptsRouteTest {
         assertThat(moved.getMessage().getHeader("MT-Reason")).isEqualTo("fault");
         assertThat(moved.getMessage().getHeader("MT-Fault-Message", String.class)).contains("delivered 10 more times");
         assertThat(moved.getMessage().getHeaders()).doesNotContainKey("x-delivery-count");
+    }
+
+    @Test
+    void aDeliveryOverTheLimitWhoseOutcomeIsStored_isRepublishedNotFaulted() throws Exception {
+        storedStatus = "SUCCEEDED";
+        Map<String, Object> stored = row("SUCCEEDED", 2);
+        stored.put("transcript_content", "hello world");
+        claimRow = stored;
+        deliver(fixtures.bytes("envelope-full.json"), Map.of("x-delivery-count", 10, "CamelSpringRabbitmqRedelivered", true));
+        assertThat(mock("limitLookup").getReceivedExchanges()).hasSize(1);
+        assertThat(mock("errorOut").getReceivedExchanges()).as("no Fault for a success").isEmpty();
+        assertThat(apiCalls).hasValue(0);
+        assertThat(envelope(mock("completedOut").getReceivedExchanges().get(0)).path("messageId").asText())
+                .isEqualTo(DerivedMessageId.of(fixtures.messageId, 0, "completed"));
+    }
+
+    @Test
+    void aDeliveryOverTheLimitStillInWork_goesToError() throws Exception {
+        storedStatus = "RECEIVED";
+        deliver(fixtures.bytes("envelope-full.json"), Map.of("x-delivery-count", 12, "CamelSpringRabbitmqRedelivered", true));
+        assertThat(claimCalls).hasValue(0);
+        assertThat(mock("errorOut").getReceivedExchanges()).hasSize(1);
     }
 
     @Test
