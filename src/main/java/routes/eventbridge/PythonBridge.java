@@ -181,7 +181,7 @@ public final class PythonBridge {
                 // (its consumer holds a batch that may still go back to the head of the queue), come first.
                 // Unreadable queue: park this batch (the park most likely fails too and the outbox message goes back to
                 // its queue), without remembering a backlog nobody could see.
-                QueueInformation queue = parkingQueue();
+                QueueInformation queue = parkingQueueState();
                 if (queue == null) {
                     parking++;
                     return true;
@@ -241,7 +241,7 @@ public final class PythonBridge {
             if (parking > 0) {
                 return false;
             }
-            QueueInformation queue = parkingQueue();
+            QueueInformation queue = parkingQueueState();
             // another instance's replay still holds a batch (its consumer is on the queue): not drained until it stops
             int ownConsumers = replaying() ? 1 : 0;
             if (queue != null && queue.getMessageCount() == 0 && queue.getConsumerCount() <= ownConsumers) {
@@ -292,12 +292,12 @@ public final class PythonBridge {
 
     /** Ready messages in the parking queue; -1 when RabbitMQ cannot be asked. */
     public long parkedBatches() {
-        QueueInformation info = parkingQueue();
+        QueueInformation info = parkingQueueState();
         return info == null ? -1 : info.getMessageCount();
     }
 
     /** The parking queue's ready messages and consumers (none when it is missing); null when RabbitMQ cannot be asked. */
-    private QueueInformation parkingQueue() {
+    private QueueInformation parkingQueueState() {
         try {
             QueueInformation info = amqp.getQueueInfo(parkingQueue);
             return info != null ? info : new QueueInformation(parkingQueue, 0, 0);
