@@ -7,6 +7,7 @@ import org.apache.camel.component.springrabbit.ListenerContainerFactory;
 import org.apache.camel.component.springrabbit.SpringRabbitMQEndpoint;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.context.ApplicationContext;
 
 /**
@@ -21,7 +22,8 @@ import org.springframework.context.ApplicationContext;
  *       every second; Spring's defaults (5 s, checked every 10 s) left a consumer down for up to 10 s after the
  *       broker came back.</li>
  * </ul>
- * Simple containers (SMLC) keep their own recovery interval.
+ * Simple containers (SMLC) keep their own recovery interval; they stop with {@code forceStop}: the delivery in work
+ * finishes, prefetched ones go back to the queue.
  */
 public final class RecoveringListenerContainers implements ListenerContainerFactory {
 
@@ -43,6 +45,11 @@ public final class RecoveringListenerContainers implements ListenerContainerFact
         // only the container's check "is a queue I consume missing? then declare the Declarables again"; what the
         // endpoint declares itself still follows its own autoDeclare option
         container.setAutoDeclare(true);
+        if (container instanceof SimpleMessageListenerContainer simple) {
+            // a stopping consumer (shutdown, kill switch) finishes the delivery in work and returns the ones it
+            // prefetched to the queue, instead of processing all of them first
+            simple.setForceStop(true);
+        }
         if (container instanceof DirectMessageListenerContainer direct) {
             direct.setMonitorInterval(Math.min(MONITOR_INTERVAL_MS, restartInterval.toMillis()));
             direct.setFailedDeclarationRetryInterval(restartInterval.toMillis());

@@ -81,6 +81,8 @@ class YamlRoutesTest {
         List<String> problems = new ArrayList<>();
         for (Path file : routeFiles()) {
             try (DefaultCamelContext context = new DefaultCamelContext()) {
+                // beans declared in the YAML are created while loading: give them the flows' settings (defaults)
+                context.getPropertiesComponent().setInitialProperties(flowSettings());
                 Resource resource = ResourceHelper.resolveMandatoryResource(context, "file:" + file);
                 PluginHelper.getRoutesLoader(context).loadRoutes(resource);
             } catch (Exception e) {
@@ -88,6 +90,28 @@ class YamlRoutesTest {
             }
         }
         assertThat(problems).as("files Camel could not load").isEmpty();
+    }
+
+    /** The first document of every src/main/resources/config/*.yaml, flattened, each {@code ${VAR:default}} as its default. */
+    static java.util.Properties flowSettings() throws IOException {
+        java.util.Properties settings = new java.util.Properties();
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/config"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    Object first = new Yaml().loadAll(reader).iterator().next();
+                    flatten("", first, settings);
+                }
+            }
+        }
+        return settings;
+    }
+
+    private static void flatten(String prefix, Object value, java.util.Properties into) {
+        if (value instanceof java.util.Map<?, ?> map) {
+            map.forEach((key, child) -> flatten(prefix.isEmpty() ? String.valueOf(key) : prefix + "." + key, child, into));
+        } else if (value != null) {
+            into.setProperty(prefix, String.valueOf(value).replaceAll("\\$\\{[A-Z0-9_]+:([^}]*)}", "$1"));
+        }
     }
 
     static List<Path> routeFiles() throws IOException {

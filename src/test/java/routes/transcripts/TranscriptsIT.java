@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.AmqpException;
@@ -33,8 +34,10 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,6 +46,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 
+import routes.shared.ConsumerKillSwitch;
 import routes.support.HubIntegrationTest;
 import routes.support.HubResources;
 import routes.support.TestInfrastructure;
@@ -72,6 +76,12 @@ class TranscriptsIT {
 
     @Autowired
     TranscriptsSettings settings;
+
+    @Autowired
+    CamelContext camel;
+
+    @Value("${hub.transcripts.consumer.concurrency}")
+    int consumerCount;
 
     @LocalServerPort
     int port;
@@ -293,6 +303,62 @@ class TranscriptsIT {
     }
 
     @Test
+    void killSwitch_stopsTheConsumerWhenMostDeliveriesFail_andStartsItAgainAfterTheRestartTimeout() throws Exception {
+        ConsumerKillSwitch killSwitch = camel.getRegistry().lookupByNameAndType("transcriptsKillSwitch", ConsumerKillSwitch.class);
+        assertThat(killSwitch.snapshot().state()).as("off unless TRANSCRIPTS_KILL_SWITCH_ENABLED").isEqualTo(ConsumerKillSwitch.State.DISABLED);
+        killSwitch.setActivationThreshold(4);
+        killSwitch.setTripThreshold(50);
+        killSwitch.setRestartTimeout("6s");
+        killSwitch.setEnabled(true);
+        try {
+            List<TranscriptFixtures> failing = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                TranscriptFixtures request = new TranscriptFixtures();
+                wireMock.stubFor(post(urlEqualTo(API_PATH))
+                        .withRequestBody(matchingJsonPath("$.transcript_request_id", equalTo(request.transcriptRequestId)))
+                        .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "0")));
+                failing.add(request);
+            }
+            failing.forEach(request -> publish(request.bytes("envelope-full.json"), request.messageId, Map.of()));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> killSwitch.snapshot().state() == ConsumerKillSwitch.State.TRIPPED);
+            await().atMost(Duration.ofSeconds(10)).until(() -> consumers(settings.endpoint()) == 0);
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/actuator/health/killSwitch")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).contains("OUT_OF_SERVICE").contains("transcriptsConsume").contains("TRIPPED");
+            HttpResponse<String> readiness = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(readiness.statusCode()).as("a tripped consumer keeps the pod ready: " + readiness.body()).isEqualTo(200);
+
+            stubApi(fixtures.transcriptRequestId, 200, "{\"success\": true, \"transcript\": \"after the pause\"}");
+            publish(fixtures.bytes("envelope-full.json"), fixtures.messageId, Map.of());
+            Thread.sleep(1000);
+            assertThat(killSwitch.snapshot().state()).isEqualTo(ConsumerKillSwitch.State.TRIPPED);
+            wireMock.verify(0, apiCall(fixtures.transcriptRequestId));
+
+            Message completed = awaitMessage(COMPLETED_Q, fixtures.transcriptRequestId, m -> true);
+            assertThat(body(completed).path("message").path("success").asBoolean()).isTrue();
+            assertThat(killSwitch.snapshot().state()).isEqualTo(ConsumerKillSwitch.State.CLOSED);
+            await().atMost(Duration.ofSeconds(10)).until(() -> consumers(settings.endpoint()) == consumerCount);
+            // the failed deliveries are in _error, none lost to the stop (the ones a consumer had prefetched went back)
+            java.util.Set<String> missing = new java.util.HashSet<>();
+            failing.forEach(request -> missing.add(request.messageId));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!missing.isEmpty() && System.nanoTime() < deadline) {
+                Message error = rabbit.receive(settings.errorQueue(), 500);
+                if (error != null) {
+                    missing.remove(error.getMessageProperties().getMessageId());
+                }
+            }
+            assertThat(missing).as("failed requests not in " + settings.errorQueue()).isEmpty();
+        } finally {
+            killSwitch.setEnabled(false);
+            killSwitch.restart();
+        }
+    }
+
+    @Test
     void topologyIsMassTransits_redeclaringItNeverFails() {
         List<Declarable> topology = TranscriptsTopology.declarables(settings);
         for (Declarable declarable : topology) {
@@ -418,6 +484,11 @@ class TranscriptsIT {
         List<Integer> deliveries = resources.jdbc().queryForList("SELECT deliveries FROM transcript_inbox WHERE message_id = ?",
                 Integer.class, messageId);
         return deliveries.isEmpty() ? 0 : deliveries.get(0);
+    }
+
+    private int consumers(String queue) {
+        QueueInformation info = amqpAdmin.getQueueInfo(queue);
+        return info == null ? -1 : info.getConsumerCount();
     }
 
     private void bindTestQueue(String queue, String exchange) {
