@@ -205,7 +205,8 @@ class ExtractionIT {
     @Test
     void aV2SignatureIsGoodForItsOwnMethodAndPathOnly() throws Exception {
         stubWebhook(200);
-        String body = "{\"contentId\": \"it-v2-" + UUID.randomUUID() + "\"}";
+        String contentId = "it-v2-" + UUID.randomUUID();
+        String body = "{\"contentId\": \"" + contentId + "\"}";
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         long now = java.time.Instant.now().getEpochSecond();
         String forCallback = routes.shared.InternalSecretGuard.signV2(SECRET, now, "POST", "/extraction/internal/completed", bytes);
@@ -227,6 +228,11 @@ class ExtractionIT {
         HttpResponse<String> elsewhere = signedPost(callbackUri(), forRedrive, body);
         assertThat(elsewhere.statusCode()).isEqualTo(401);
         assertThat(json.readTree(elsewhere.body()).path("error").asText()).isEqualTo("unauthorized");
+
+        // the accepted callback's event is delivered before the next test removes the webhook stub (else it would be
+        // dead-lettered with a 404 into that test's DLQ)
+        await().atMost(10, TimeUnit.SECONDS).until(() -> webhookCalls(contentId) == 1);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> queueDepth(QUEUE) == 0);
     }
 
     /** The Standard Webhooks headers of a delivery, checked as a receiver would, against both IT webhook secrets. */
