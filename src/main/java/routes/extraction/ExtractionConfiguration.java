@@ -1,5 +1,8 @@
 package routes.extraction;
 
+import java.time.Clock;
+
+import org.slf4j.LoggerFactory;
 
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
@@ -62,6 +65,22 @@ public class ExtractionConfiguration {
         ExtractionSettings.Callback callback = settings.callback();
         return new CallerRateLimiter(redis, CallerRateLimiter.DEFAULT_KEY_PREFIX, callback.rateLimitPerSecond(),
                 callback.rateLimitBurst());
+    }
+
+    /**
+     * Signs every webhook delivery (Standard Webhooks headers) with {@code EXTRACTION_WEBHOOK_SECRET} and, during a
+     * rotation, {@code EXTRACTION_WEBHOOK_SECRET_PREVIOUS}; a malformed secret stops start-up here, naming it.
+     */
+    @Bean
+    WebhookSignature extractionWebhookSignature(@Value("${hub.security.extraction-webhook-secret:}") String current,
+            @Value("${hub.security.extraction-webhook-secret-previous:}") String previous) {
+        WebhookSignature signature = new WebhookSignature(current, previous, Clock.systemUTC());
+        if (!signature.signs()) {
+            // prod refuses to start without it (ProductionSecrets)
+            LoggerFactory.getLogger(WebhookSignature.class).warn(
+                    "EXTRACTION_WEBHOOK_SECRET is not set: extraction webhook deliveries are sent unsigned");
+        }
+        return signature;
     }
 
     @Bean

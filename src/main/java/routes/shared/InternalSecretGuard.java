@@ -6,36 +6,48 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Guards the internal endpoints workers call, with {@code INTERNAL_API_SECRET} or, during a rotation,
- * {@code INTERNAL_API_SECRET_PREVIOUS}, in one of three {@link Mode modes} ({@code INTERNAL_API_AUTH}):
+ * {@code INTERNAL_API_SECRET_PREVIOUS} (until {@code INTERNAL_API_SECRET_PREVIOUS_EXPIRES_AT}, if set), in one of
+ * three {@link Mode modes} ({@code INTERNAL_API_AUTH}):
  * <ul>
  * <li>{@code secret} (default): the {@code X-Internal-Secret} header carries the secret itself. Secrets are compared
  * as SHA-256 digests with {@link MessageDigest#isEqual}, so neither the content nor the length of the configured
  * secret leaks through timing.</li>
- * <li>{@code signature}: the {@code X-Internal-Signature} header carries {@code t=<unix seconds>,v1=<hex>}, where
- * the hex is HMAC-SHA256, keyed with the secret, over {@code <t>.<raw body>} (as Stripe and Standard Webhooks sign
- * webhooks). A timestamp further than the tolerance (5 minutes by default) from now, in either direction, is
+ * <li>{@code signature}: the {@code X-Internal-Signature} header carries {@code t=<unix seconds>,v2=<hex>}, where
+ * the hex is HMAC-SHA256, keyed with the secret, over {@code <t>\n<METHOD>\n<path>\n<raw body>} (the path without
+ * the query string), so a signed call is good for one method on one path only. The older
+ * {@code t=<unix seconds>,v1=<hex>} over {@code <t>.<raw body>} is accepted while
+ * {@code INTERNAL_SIGNATURE_V1_ACCEPTED} is true (deprecated: it can be replayed to another path within the
+ * tolerance). A timestamp further than the tolerance (5 minutes by default) from now, in either direction, is
  * refused, so a captured call cannot be replayed later; the secret never travels.</li>
  * <li>{@code either}: whichever of the two headers the caller sent (for moving workers from one to the other).</li>
  * </ul>
- * A rejected call raises {@link UnauthorizedCaller}, which the shared HTTP error handling answers with a bare 401.
+ * After its expiry the previous secret is refused (secret and signatures alike) and a WARN says so, once.
+ * A rejected call raises {@link UnauthorizedCaller}, which the shared HTTP error handling answers with
+ * {@code 401 {"error":"unauthorized"}}.
  */
 public final class InternalSecretGuard implements Processor {
 
     public static final String HEADER = "X-Internal-Secret";
     public static final String SIGNATURE_HEADER = "X-Internal-Signature";
+
+    private static final Logger LOG = LoggerFactory.getLogger(InternalSecretGuard.class);
 
     /** How a caller proves it knows the secret. */
     public enum Mode {
@@ -54,33 +66,52 @@ public final class InternalSecretGuard implements Processor {
         }
     }
 
-    private final List<String> secrets;
-    private final List<byte[]> accepted;
+    /** An accepted secret: its value (HMAC key), its digest (plain comparison) and when it stops being accepted. */
+    private record Key(String secret, byte[] digest, Instant expiresAt) {
+
+        boolean usableAt(Instant now) {
+            return expiresAt == null || now.isBefore(expiresAt);
+        }
+    }
+
+    private final List<Key> keys;
     private final Mode mode;
     private final Duration tolerance;
+    private final boolean v1Accepted;
     private final Clock clock;
+    private final AtomicBoolean expiryLogged = new AtomicBoolean();
+    private final AtomicBoolean v1Logged = new AtomicBoolean();
 
     public InternalSecretGuard(String current, String previous) {
         this(current, previous, Mode.SECRET, Duration.ofMinutes(5), Clock.systemUTC());
     }
 
     public InternalSecretGuard(String current, String previous, Mode mode, Duration tolerance, Clock clock) {
-        List<String> configured = new ArrayList<>(2);
+        this(current, previous, null, mode, tolerance, true, clock);
+    }
+
+    /**
+     * @param previousExpiresAt when {@code previous} stops being accepted; null: accepted as long as it is configured
+     * @param v1Accepted        whether the deprecated {@code v1} signature (no method, no path) is still accepted
+     */
+    public InternalSecretGuard(String current, String previous, Instant previousExpiresAt, Mode mode,
+                               Duration tolerance, boolean v1Accepted, Clock clock) {
+        List<Key> configured = new ArrayList<>(2);
         if (current != null && !current.isEmpty()) {
-            configured.add(current);
+            configured.add(new Key(current, sha256(current), null));
         }
         if (previous != null && !previous.isEmpty()) {
-            configured.add(previous);
+            configured.add(new Key(previous, sha256(previous), previousExpiresAt));
         }
-        this.secrets = List.copyOf(configured);
-        this.accepted = configured.stream().map(InternalSecretGuard::sha256).toList();
+        this.keys = List.copyOf(configured);
         this.mode = mode;
         this.tolerance = tolerance;
+        this.v1Accepted = v1Accepted;
         this.clock = clock;
     }
 
     public boolean configured() {
-        return !accepted.isEmpty();
+        return !keys.isEmpty();
     }
 
     public Mode mode() {
@@ -92,57 +123,90 @@ public final class InternalSecretGuard implements Processor {
             return false;
         }
         byte[] digest = sha256(presented);
+        Instant now = now();
         boolean match = false;
-        for (byte[] candidate : accepted) {
+        for (Key key : keys) {
             // no short-circuit: every accepted secret is compared, whichever matches
-            match |= MessageDigest.isEqual(candidate, digest);
+            match |= MessageDigest.isEqual(key.digest(), digest) & key.usableAt(now);
         }
         return match;
     }
 
     /**
-     * Whether {@code signatureHeader} ({@code t=<unix seconds>,v1=<hex>}, several {@code v1} allowed) signs
-     * {@code body} with an accepted secret, at a time within the tolerance of now.
+     * Whether {@code signatureHeader} ({@code t=<unix seconds>} with {@code v2=<hex>} and, while accepted,
+     * {@code v1=<hex>} entries, several allowed) signs this request with an accepted secret, at a time within the
+     * tolerance of now. A {@code v2} entry covers {@code method}, {@code path} and {@code body}; a {@code v1} entry
+     * the body only.
      */
-    public boolean acceptsSignature(String signatureHeader, byte[] body) {
-        if (signatureHeader == null || signatureHeader.isBlank() || secrets.isEmpty()) {
+    public boolean acceptsSignature(String signatureHeader, String method, String path, byte[] body) {
+        if (signatureHeader == null || signatureHeader.isBlank() || keys.isEmpty()) {
             return false;
         }
         String timestamp = null;
-        List<byte[]> signatures = new ArrayList<>(2);
+        List<byte[]> v1 = new ArrayList<>(2);
+        List<byte[]> v2 = new ArrayList<>(2);
         for (String part : signatureHeader.split(",")) {
             int eq = part.indexOf('=');
             if (eq <= 0) {
                 return false;
             }
-            String key = part.substring(0, eq).trim();
+            String name = part.substring(0, eq).trim();
             String value = part.substring(eq + 1).trim();
-            if (key.equals("t")) {
-                timestamp = value;
-            } else if (key.equals("v1")) {
-                try {
-                    signatures.add(HexFormat.of().parseHex(value));
-                } catch (IllegalArgumentException e) {
-                    return false;
+            try {
+                switch (name) {
+                    case "t" -> timestamp = value;
+                    case "v1" -> v1.add(HexFormat.of().parseHex(value));
+                    case "v2" -> v2.add(HexFormat.of().parseHex(value));
+                    default -> {
+                        // a later scheme this hub does not know: ignored, as Stripe's receivers do
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        if (timestamp == null || (v1.isEmpty() && v2.isEmpty()) || !fresh(timestamp)) {
+            return false;
+        }
+        Instant now = now();
+        boolean match = false;
+        boolean v1Match = false;
+        for (Key key : keys) {
+            boolean usable = key.usableAt(now);
+            if (!v2.isEmpty() && method != null && path != null) {
+                byte[] expected = hmac(key.secret(), v2Content(timestamp, method, path), body);
+                for (byte[] signature : v2) {
+                    match |= MessageDigest.isEqual(expected, signature) & usable;
+                }
+            }
+            if (v1Accepted && !v1.isEmpty()) {
+                byte[] expected = hmac(key.secret(), (timestamp + ".").getBytes(StandardCharsets.US_ASCII), body);
+                for (byte[] signature : v1) {
+                    v1Match |= MessageDigest.isEqual(expected, signature) & usable;
                 }
             }
         }
-        if (timestamp == null || signatures.isEmpty() || !fresh(timestamp)) {
-            return false;
+        if (v1Match && !match && !v1Logged.getAndSet(true)) {
+            LOG.warn("A caller of the internal endpoints signs with the deprecated X-Internal-Signature v1 form (no "
+                    + "method, no path): move it to v2 before INTERNAL_SIGNATURE_V1_ACCEPTED is set to false");
         }
-        boolean match = false;
-        for (String secret : secrets) {
-            byte[] expected = hmac(secret, timestamp, body);
-            for (byte[] signature : signatures) {
-                match |= MessageDigest.isEqual(expected, signature);
-            }
-        }
-        return match;
+        return match | v1Match;
     }
 
-    /** The {@code X-Internal-Signature} value a worker sends for {@code body} at {@code unixSeconds}. */
+    /** The deprecated v1 {@code X-Internal-Signature} value: {@code t=<unixSeconds>,v1=<hex HMAC over "<t>.<body>">}. */
     public static String sign(String secret, long unixSeconds, byte[] body) {
-        return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(hmac(secret, Long.toString(unixSeconds), body));
+        return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(
+                hmac(secret, (unixSeconds + ".").getBytes(StandardCharsets.US_ASCII), body));
+    }
+
+    /**
+     * The {@code X-Internal-Signature} value a worker sends: {@code t=<unixSeconds>,v2=<hex HMAC-SHA256 over
+     * "<t>\n<METHOD>\n<path>\n<body>">}, {@code path} without the query string.
+     */
+    public static String signV2(String secret, long unixSeconds, String method, String path, byte[] body) {
+        String timestamp = Long.toString(unixSeconds);
+        return "t=" + timestamp + ",v2=" + HexFormat.of().formatHex(
+                hmac(secret, v2Content(timestamp, method, path), body));
     }
 
     @Override
@@ -151,8 +215,8 @@ public final class InternalSecretGuard implements Processor {
         String signature = exchange.getMessage().getHeader(SIGNATURE_HEADER, String.class);
         boolean ok = switch (mode) {
             case SECRET -> accepts(secret);
-            case SIGNATURE -> acceptsSignature(signature, body(exchange));
-            case EITHER -> signature != null ? acceptsSignature(signature, body(exchange)) : accepts(secret);
+            case SIGNATURE -> acceptsSignature(signature, exchange);
+            case EITHER -> signature != null ? acceptsSignature(signature, exchange) : accepts(secret);
         };
         if (!ok) {
             throw new UnauthorizedCaller();
@@ -160,6 +224,43 @@ public final class InternalSecretGuard implements Processor {
         // the secret has done its job: it must not travel further (logs, outgoing headers)
         exchange.getMessage().removeHeader(HEADER);
         exchange.getMessage().removeHeader(SIGNATURE_HEADER);
+    }
+
+    private boolean acceptsSignature(String signature, Exchange exchange) {
+        String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
+        return acceptsSignature(signature, method, path(exchange), body(exchange));
+    }
+
+    /**
+     * The request path as the caller sent it, without the query string: netty-http (internal listener) and
+     * platform-http (public port) both put it in {@code CamelHttpUri}; an absolute URI is reduced to its path.
+     */
+    private static String path(Exchange exchange) {
+        String uri = exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class);
+        if (uri == null || uri.isEmpty()) {
+            return null;
+        }
+        int query = uri.indexOf('?');
+        if (query >= 0) {
+            uri = uri.substring(0, query);
+        }
+        int scheme = uri.indexOf("://");
+        if (scheme >= 0) {
+            int slash = uri.indexOf('/', scheme + 3);
+            uri = slash >= 0 ? uri.substring(slash) : "/";
+        }
+        return uri;
+    }
+
+    private Instant now() {
+        Instant now = clock.instant();
+        for (Key key : keys) {
+            if (!key.usableAt(now) && !expiryLogged.getAndSet(true)) {
+                LOG.warn("INTERNAL_API_SECRET_PREVIOUS expired at {}: it is refused from now on; remove it from the "
+                        + "configuration (and INTERNAL_API_SECRET_PREVIOUS_EXPIRES_AT with it)", key.expiresAt());
+            }
+        }
+        return now;
     }
 
     /** The raw body, kept as bytes on the message so the route reads the same bytes that were signed. */
@@ -183,12 +284,16 @@ public final class InternalSecretGuard implements Processor {
         return Math.abs(now - seconds) <= tolerance.toSeconds();
     }
 
-    private static byte[] hmac(String secret, String timestamp, byte[] body) {
+    /** {@code <t>\n<METHOD>\n<path>\n}: what a v2 signature covers ahead of the body. */
+    private static byte[] v2Content(String timestamp, String method, String path) {
+        return (timestamp + "\n" + method.toUpperCase(Locale.ROOT) + "\n" + path + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] hmac(String secret, byte[] prefix, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update(timestamp.getBytes(StandardCharsets.US_ASCII));
-            mac.update((byte) '.');
+            mac.update(prefix);
             return mac.doFinal(body);
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);

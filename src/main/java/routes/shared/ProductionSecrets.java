@@ -10,7 +10,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * In the {@code prod} profile the hub refuses to start without its secrets, naming each missing variable,
- * rather than running with an internal endpoint nobody can call or an LLM that answers 401.
+ * rather than running with an internal endpoint nobody can call, an LLM that answers 401 or webhook deliveries
+ * nobody can verify. A previous internal secret ({@code INTERNAL_API_SECRET_PREVIOUS}) needs its expiry
+ * ({@code INTERNAL_API_SECRET_PREVIOUS_EXPIRES_AT}) there, so a rotation cannot be left half done for ever.
  */
 @Component
 @Profile("prod")
@@ -28,6 +30,12 @@ public final class ProductionSecrets implements InitializingBean {
         require("hub.security.internal-secret", "INTERNAL_API_SECRET", missing);
         require("hub.llm.api-key", "OPENAI_API_KEY or GROQ_API_KEY", missing);
         require("hub.console.password", "HAWTIO_PASSWORD", missing);
+        require("hub.security.extraction-webhook-secret", "EXTRACTION_WEBHOOK_SECRET", missing);
+        // a previous internal secret must not stay accepted for ever: in prod it needs an end
+        if (present("hub.security.internal-secret-previous")) {
+            require("hub.security.internal-secret-previous-expires-at",
+                    "INTERNAL_API_SECRET_PREVIOUS_EXPIRES_AT (INTERNAL_API_SECRET_PREVIOUS is set)", missing);
+        }
         if (!missing.isEmpty()) {
             throw new IllegalStateException("The prod profile needs these secrets, set as environment variables: "
                     + String.join(", ", missing));
@@ -35,9 +43,13 @@ public final class ProductionSecrets implements InitializingBean {
     }
 
     private void require(String property, String variable, List<String> missing) {
-        String value = environment.getProperty(property);
-        if (value == null || value.isBlank()) {
+        if (!present(property)) {
             missing.add(variable);
         }
+    }
+
+    private boolean present(String property) {
+        String value = environment.getProperty(property);
+        return value != null && !value.isBlank();
     }
 }

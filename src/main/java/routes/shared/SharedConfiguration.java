@@ -3,7 +3,9 @@ package routes.shared;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
 import org.springframework.amqp.rabbit.retry.ImmediateRequeueMessageRecoverer;
@@ -35,13 +37,22 @@ public class SharedConfiguration {
     @Bean
     InternalSecretGuard internalSecretGuard(HubSettings settings) {
         HubSettings.Security security = settings.security();
+        Instant previousExpiry = security.previousSecretExpiry();
         InternalSecretGuard guard = new InternalSecretGuard(security.internalSecret(), security.internalSecretPrevious(),
-                InternalSecretGuard.Mode.parse(security.internalAuth()),
-                Duration.ofSeconds(security.signatureToleranceSeconds()), Clock.systemUTC());
+                previousExpiry, InternalSecretGuard.Mode.parse(security.internalAuth()),
+                Duration.ofSeconds(security.signatureToleranceSeconds()), security.internalSignatureV1Accepted(),
+                Clock.systemUTC());
+        Logger log = LoggerFactory.getLogger(InternalSecretGuard.class);
         if (!guard.configured()) {
             // prod refuses to start (ProductionSecrets); elsewhere say why every internal call will get a 401
-            LoggerFactory.getLogger(InternalSecretGuard.class)
-                    .warn("INTERNAL_API_SECRET is not set: the internal endpoints answer 401 to every call");
+            log.warn("INTERNAL_API_SECRET is not set: the internal endpoints answer 401 to every call");
+        }
+        String previous = security.internalSecretPrevious();
+        if (previous != null && !previous.isEmpty()) {
+            // prod refuses to start with a previous secret and no expiry (ProductionSecrets)
+            log.info(previousExpiry == null
+                    ? "INTERNAL_API_SECRET_PREVIOUS is accepted with no expiry (INTERNAL_API_SECRET_PREVIOUS_EXPIRES_AT unset)"
+                    : "INTERNAL_API_SECRET_PREVIOUS is accepted until " + previousExpiry);
         }
         return guard;
     }

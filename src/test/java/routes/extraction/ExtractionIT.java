@@ -54,6 +54,9 @@ class ExtractionIT {
     private static final String DLQ = "extraction.completed.dlq";
     private static final String WEBHOOK = "/api/extraction/internal/baseline";
     private static final String SECRET = "it-secret";
+    // hub.security.extraction-webhook-secret(-previous) in application-it.yaml
+    private static final String WEBHOOK_SECRET = "whsec_aXQtd2ViaG9vay1zZWNyZXQtY3VycmVudA==";
+    private static final String WEBHOOK_SECRET_PREVIOUS = "whsec_aXQtd2ViaG9vay1zZWNyZXQtcHJldmlvdXM=";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final WireMockServer wireMock = TestInfrastructure.wireMock();
@@ -159,8 +162,11 @@ class ExtractionIT {
         await().atMost(10, TimeUnit.SECONDS).until(() -> webhookCalls(contentId) == 1);
         var call = wireMock.findAll(postRequestedFor(urlEqualTo(WEBHOOK)).withRequestBody(containing(contentId))).get(0);
         assertThat(call.getHeader("Idempotency-Key")).isEqualTo(eventId);
-        assertThat(call.getHeader("X-Internal-Secret")).isEqualTo(SECRET);
         assertThat(json.readTree(call.getBodyAsString()).path("eventId").asText()).isEqualTo(eventId);
+        // the internal secret stays home: no header of the delivery carries it
+        assertThat(call.containsHeader("X-Internal-Secret")).isFalse();
+        assertThat(call.getHeaders().all()).noneMatch(h -> h.values().stream().anyMatch(v -> v.contains(SECRET)));
+        assertSignedDelivery(call, eventId);
 
         // the same event again (a redelivery), and a second event for the same content: neither reaches the webhook
         publish("{\"contentId\":\"" + contentId + "\",\"eventId\":\"" + eventId + "\",\"occurredAt\":\"2026-01-01T00:00:00Z\"}", eventId);
@@ -184,6 +190,67 @@ class ExtractionIT {
 
         await().atMost(15, TimeUnit.SECONDS).until(() -> webhookCalls(contentId) == 2 && confirmedKey("event", eventId));
         assertThat(queueDepth(DLQ)).isZero();
+        // both attempts: the same webhook-id (the receiver deduplicates on it), each signed for its own timestamp
+        var attempts = wireMock.findAll(postRequestedFor(urlEqualTo(WEBHOOK)).withRequestBody(containing(contentId)));
+        assertThat(attempts).hasSize(2);
+        for (var attempt : attempts) {
+            assertSignedDelivery(attempt, eventId);
+        }
+    }
+
+    /**
+     * A worker that signs v2 (method and path bound) is accepted over real HTTP; the same signature sent to another
+     * path of the internal listener, or one made for another path, is refused with the JSON 401.
+     */
+    @Test
+    void aV2SignatureIsGoodForItsOwnMethodAndPathOnly() throws Exception {
+        stubWebhook(200);
+        String contentId = "it-v2-" + UUID.randomUUID();
+        String body = "{\"contentId\": \"" + contentId + "\"}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        long now = java.time.Instant.now().getEpochSecond();
+        String forCallback = routes.shared.InternalSecretGuard.signV2(SECRET, now, "POST", "/extraction/internal/completed", bytes);
+
+        HttpResponse<String> accepted = signedPost(callbackUri(), forCallback, body);
+        assertThat(accepted.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(accepted.body()).path("success").asBoolean()).isTrue();
+
+        // the callback's signature replayed to the dead-letter re-drive on the same port
+        URI redrive = URI.create("http://127.0.0.1:" + internalPort + "/internal/dead-letters/extraction/redrive");
+        HttpResponse<String> replayed = signedPost(redrive, forCallback, body);
+        assertThat(replayed.statusCode()).isEqualTo(401);
+        assertThat(replayed.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(json.readTree(replayed.body()).path("error").asText()).isEqualTo("unauthorized");
+
+        // a signature made for another path does not open the callback either
+        String forRedrive = routes.shared.InternalSecretGuard.signV2(SECRET, now, "POST",
+                "/internal/dead-letters/extraction/redrive", bytes);
+        HttpResponse<String> elsewhere = signedPost(callbackUri(), forRedrive, body);
+        assertThat(elsewhere.statusCode()).isEqualTo(401);
+        assertThat(json.readTree(elsewhere.body()).path("error").asText()).isEqualTo("unauthorized");
+
+        // the accepted callback's event is delivered before the next test removes the webhook stub (else it would be
+        // dead-lettered with a 404 into that test's DLQ)
+        await().atMost(10, TimeUnit.SECONDS).until(() -> webhookCalls(contentId) == 1);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> queueDepth(QUEUE) == 0);
+    }
+
+    /** The Standard Webhooks headers of a delivery, checked as a receiver would, against both IT webhook secrets. */
+    private static void assertSignedDelivery(com.github.tomakehurst.wiremock.verification.LoggedRequest call, String eventId) {
+        assertThat(call.getHeader("webhook-id")).isEqualTo(eventId);
+        long timestamp = Long.parseLong(call.getHeader("webhook-timestamp"));
+        assertThat(timestamp).isCloseTo(java.time.Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(120L));
+        // a rotation is configured in the it profile: the current secret's signature first, then the previous one's
+        assertThat(call.getHeader("webhook-signature")).isEqualTo(
+                WebhookSignatureTest.independentSignature(WEBHOOK_SECRET, eventId, timestamp, call.getBody()) + " "
+                + WebhookSignatureTest.independentSignature(WEBHOOK_SECRET_PREVIOUS, eventId, timestamp, call.getBody()));
+    }
+
+    private HttpResponse<String> signedPost(URI uri, String signature, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json")
+                .header(routes.shared.InternalSecretGuard.SIGNATURE_HEADER, signature)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -48,7 +48,8 @@ import routes.shared.LiveEvent;
         "hub.extraction.callback.rate-limit-per-second=1",
         "hub.extraction.callback.rate-limit-burst=5",
         "hub.extraction.webhook.redelivery-delay-ms=10",
-        "hub.extraction.webhook.max-redelivery-delay-ms=20"})
+        "hub.extraction.webhook.max-redelivery-delay-ms=20",
+        "hub.security.extraction-webhook-secret=" + ExtractionRoutesTest.WEBHOOK_SECRET})
 @ActiveProfiles("unit")
 // an advised CamelContext is this class's alone: never hand it to the next test class
 @org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
@@ -57,6 +58,7 @@ class ExtractionRoutesTest {
 
     private static final String SECRET = "unit-secret";
     private static final String PREVIOUS_SECRET = "unit-secret-previous";
+    static final String WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
     @Autowired
     CamelContext camel;
@@ -297,7 +299,15 @@ class ExtractionRoutesTest {
         assertThat(sent.path("eventId").asText()).isEqualTo(eventId);
         assertThat(call.getMessage().getHeader("Content-Type")).isEqualTo("application/json");
         assertThat(call.getMessage().getHeader("Idempotency-Key")).isEqualTo(eventId);
-        assertThat(call.getMessage().getHeader("X-Internal-Secret")).isEqualTo(SECRET);
+        // the internal secret stays home; the delivery is signed the Standard Webhooks way instead
+        assertThat(call.getMessage().getHeaders().keySet()).noneMatch(k -> k.equalsIgnoreCase("X-Internal-Secret"));
+        assertThat(call.getMessage().getHeaders().values()).noneMatch(v -> String.valueOf(v).contains(SECRET));
+        assertThat(call.getMessage().getHeader("webhook-id")).isEqualTo(eventId);
+        String timestamp = call.getMessage().getHeader("webhook-timestamp", String.class);
+        assertThat(Long.parseLong(timestamp)).isCloseTo(java.time.Instant.now().getEpochSecond(),
+                org.assertj.core.data.Offset.offset(60L));
+        assertThat(call.getMessage().getHeader("webhook-signature")).isEqualTo(WebhookSignatureTest.independentSignature(
+                WEBHOOK_SECRET, eventId, Long.parseLong(timestamp), call.getMessage().getBody(byte[].class)));
 
         liveEvents.assertIsSatisfied();
         LiveEvent live = liveEvents.getReceivedExchanges().get(0).getProperty("liveEvent", LiveEvent.class);
@@ -340,10 +350,18 @@ class ExtractionRoutesTest {
         webhook.whenExchangeReceived(1, e -> {
             throw failure(500);
         });
-        deliver(event("content-e", UUID.randomUUID().toString()));
+        String eventId = UUID.randomUUID().toString();
+        deliver(event("content-e", eventId));
         assertThat(webhook.getReceivedCounter()).isEqualTo(2);
         assertThat(liveEvents.getReceivedCounter()).isEqualTo(1);
         assertThat(deadLetters.getReceivedCounter()).isZero();
+        // the redelivery keeps the event's webhook-id (the receiver deduplicates on it) and is signed again
+        for (Exchange attempt : webhook.getReceivedExchanges()) {
+            assertThat(attempt.getMessage().getHeader("webhook-id")).isEqualTo(eventId);
+            long timestamp = Long.parseLong(attempt.getMessage().getHeader("webhook-timestamp", String.class));
+            assertThat(attempt.getMessage().getHeader("webhook-signature")).isEqualTo(WebhookSignatureTest
+                    .independentSignature(WEBHOOK_SECRET, eventId, timestamp, attempt.getMessage().getBody(byte[].class)));
+        }
     }
 
     @Test

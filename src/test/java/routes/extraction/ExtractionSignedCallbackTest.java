@@ -24,7 +24,9 @@ import routes.shared.InternalSecretGuard;
 
 /**
  * The callback route with {@code INTERNAL_API_AUTH=signature}: a worker proves the secret with an HMAC over the
- * timestamp and the raw body; the plain secret, a stale timestamp or a body changed after signing get a 401.
+ * timestamp, the method, the path and the raw body (v2; v1, without method and path, while
+ * {@code INTERNAL_SIGNATURE_V1_ACCEPTED} is true); the plain secret, a stale timestamp, a body changed after signing
+ * or a signature made for another path or method get a 401.
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = HubApplication.class, properties = "hub.security.internal-auth=signature")
@@ -35,6 +37,7 @@ class ExtractionSignedCallbackTest {
 
     private static final String SECRET = "unit-secret";
     private static final String BODY = "{\"contentId\": \"signed-content-1\"}";
+    private static final String PATH = "/extraction/internal/completed";
 
     @Autowired
     CamelContext camel;
@@ -84,8 +87,36 @@ class ExtractionSignedCallbackTest {
         broker.assertIsSatisfied();
     }
 
+    @Test
+    void aV2SignatureForThisMethodAndPathIsPublished() throws Exception {
+        broker.expectedMessageCount(1);
+        long now = Instant.now().getEpochSecond();
+        String v2 = InternalSecretGuard.signV2(SECRET, now, "POST", PATH, BODY.getBytes(StandardCharsets.UTF_8));
+        assertThat(status(callback(InternalSecretGuard.SIGNATURE_HEADER, v2, BODY))).isEqualTo(200);
+        broker.assertIsSatisfied();
+    }
+
+    @Test
+    void aV2SignatureForAnotherPathOrMethodGets401WithAJsonBodyAndNothingIsPublished() throws Exception {
+        broker.expectedMessageCount(0);
+        long now = Instant.now().getEpochSecond();
+        byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+        // signed for the dead-letter re-drive (same listener, same secret), replayed to the callback
+        String otherPath = InternalSecretGuard.signV2(SECRET, now, "POST", "/internal/dead-letters/extraction/redrive", body);
+        Exchange replayed = callback(InternalSecretGuard.SIGNATURE_HEADER, otherPath, BODY);
+        assertThat(status(replayed)).isEqualTo(401);
+        assertThat(replayed.getMessage().getHeader(Exchange.CONTENT_TYPE)).isEqualTo("application/json");
+        assertThat(replayed.getMessage().getBody(String.class)).isEqualTo("{\"error\":\"unauthorized\"}");
+        String otherMethod = InternalSecretGuard.signV2(SECRET, now, "PUT", PATH, body);
+        assertThat(status(callback(InternalSecretGuard.SIGNATURE_HEADER, otherMethod, BODY))).isEqualTo(401);
+        broker.assertIsSatisfied();
+    }
+
+    /** As netty-http hands a request to the route: method and path (without the query) in the Camel headers. */
     private Exchange callback(String header, String value, String body) {
         return template.send("direct:extraction-callback", e -> {
+            e.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
+            e.getMessage().setHeader(Exchange.HTTP_URI, PATH);
             e.getMessage().setHeader(header, value);
             e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
             e.getMessage().setBody(body.getBytes(StandardCharsets.UTF_8));

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -112,6 +114,56 @@ class YamlRoutesTest {
         } else if (value != null) {
             into.setProperty(prefix, String.valueOf(value).replaceAll("\\$\\{[A-Z0-9_]+:([^}]*)}", "$1"));
         }
+    }
+
+    /**
+     * No RabbitMQ consumer of the hub is a request/reply endpoint: each {@code from: spring-rabbitmq:...} says
+     * {@code disableReplyTo=true} (in its URI or its parameters), or a message carrying an AMQP {@code reply_to}
+     * property would make the hub publish the route's result to whatever queue the publisher named.
+     */
+    @Test
+    void everyRabbitMqConsumerDisablesReplyTo() throws IOException {
+        List<String> consumers = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Path file : routeFiles()) {
+            List<Object> documents;
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                documents = new Yaml(new LoaderOptions()).load(in);
+            }
+            for (Object element : documents == null ? List.<Object>of() : documents) {
+                Map<?, ?> from = fromOf(element);
+                if (from == null || !String.valueOf(from.get("uri")).startsWith("spring-rabbitmq:")) {
+                    continue;
+                }
+                String uri = String.valueOf(from.get("uri"));
+                String id = file.getFileName() + " " + routeIdOf(element);
+                consumers.add(id);
+                Object parameter = from.get("parameters") instanceof Map<?, ?> parameters
+                        ? parameters.get("disableReplyTo") : null;
+                boolean inUri = uri.contains("?") && Arrays.asList(uri.substring(uri.indexOf('?') + 1).split("&"))
+                        .contains("disableReplyTo=true");
+                if (!inUri && !"true".equals(String.valueOf(parameter))) {
+                    problems.add(id + ": " + uri);
+                }
+            }
+        }
+        assertThat(consumers).as("spring-rabbitmq consumers found").hasSizeGreaterThanOrEqualTo(5);
+        assertThat(problems).as("spring-rabbitmq consumers without disableReplyTo=true").isEmpty();
+    }
+
+    private static Map<?, ?> fromOf(Object element) {
+        if (!(element instanceof Map<?, ?> map)) {
+            return null;
+        }
+        if (map.get("route") instanceof Map<?, ?> route && route.get("from") instanceof Map<?, ?> from) {
+            return from;
+        }
+        return map.get("from") instanceof Map<?, ?> from ? from : null;
+    }
+
+    private static String routeIdOf(Object element) {
+        return element instanceof Map<?, ?> map && map.get("route") instanceof Map<?, ?> route
+                ? String.valueOf(route.get("id")) : "(from)";
     }
 
     static List<Path> routeFiles() throws IOException {

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Predicate;
 
 import org.apache.camel.CamelContext;
@@ -237,6 +238,38 @@ class TranscriptsIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(fixtures.messageId) == 2);
         assertThat(rabbit.receive(COMPLETED_Q, 500)).as("no second completed event").isNull();
         wireMock.verify(1, apiCall(fixtures.transcriptRequestId));
+    }
+
+    /**
+     * The consumer is no request/reply endpoint (disableReplyTo=true): a request carrying an AMQP reply_to property
+     * is processed as any other, and nothing is published to the queue it names.
+     */
+    @Test
+    void aRequestWithReplyTo_isProcessedAndNothingIsPublishedToTheReplyQueue() throws Exception {
+        String replyQueue = "it.transcripts.reply-to." + UUID.randomUUID();
+        amqpAdmin.declareQueue(new Queue(replyQueue, false, false, false));
+        try {
+            stubApi(fixtures.transcriptRequestId, 200, "{\"success\": true, \"transcript\": \"no reply\"}");
+            MessageProperties props = new MessageProperties();
+            props.setContentType("application/vnd.masstransit+json");
+            props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+            props.setMessageId(fixtures.messageId);
+            props.setReplyTo(replyQueue);
+            rabbit.send(settings.exchanges().requested(), "", new Message(fixtures.bytes("envelope-full.json"), props));
+
+            awaitMessage(COMPLETED_Q, fixtures.transcriptRequestId, m -> true);
+            await().atMost(Duration.ofSeconds(5)).until(() -> "COMPLETED".equals(inboxStatus(fixtures.messageId)));
+            wireMock.verify(1, apiCall(fixtures.transcriptRequestId));
+            // a reply would be sent as the delivery ends; when sending it fails, the delivery goes back to the queue,
+            // again and again (seen with disableReplyTo=false): the request must stay delivered exactly once
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> deliveries(fixtures.messageId) == 1);
+            assertThat(rabbit.receive(replyQueue, 500)).as("a reply on the reply_to queue").isNull();
+            assertThat(amqpAdmin.getQueueInfo(replyQueue).getMessageCount()).isZero();
+            assertThat(amqpAdmin.getQueueInfo(settings.endpoint()).getMessageCount()).as("the request left its queue").isZero();
+        } finally {
+            amqpAdmin.deleteQueue(replyQueue);
+        }
     }
 
     @Test
