@@ -161,7 +161,8 @@ class KubernetesManifestTest {
         assertThat(provided).as("only variables the hub reads").allMatch(variables::contains);
         assertThat(config.getData().keySet()).as("secrets stay out of the ConfigMap")
                 .doesNotContain("POSTGRES_PASSWORD", "REDIS_PASSWORD", "AWS_SECRET_ACCESS_KEY", "OPENAI_API_KEY",
-                        "INTERNAL_API_SECRET", "INTERNAL_API_SECRET_PREVIOUS", "HAWTIO_PASSWORD", "RABBITMQ_URL");
+                        "INTERNAL_API_SECRET", "INTERNAL_API_SECRET_PREVIOUS", "HAWTIO_PASSWORD", "RABBITMQ_URL",
+                        "EVENT_API_KEYS", "EVENT_STREAM_TOKENS");
         Container hub = hubContainer();
         assertThat(hub.getEnvFrom()).as("configMapRef").anyMatch(e -> e.getConfigMapRef() != null && "integration-hub".equals(e.getConfigMapRef().getName()));
         assertThat(hub.getEnvFrom()).as("secretRef").anyMatch(e -> e.getSecretRef() != null && "integration-hub".equals(e.getSecretRef().getName()));
