@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,7 +43,8 @@ import routes.support.HubResources;
         "hub.access.public-callback-rate-limit.key-prefix=ratelimit:access-it:${random.uuid}:",
         // ingested events stay out of the Python outbox the other ITs' hubs consume
         "hub.python-bridge.enabled=false"})
-// run by Failsafe's `access` execution, in a JVM of its own (pom.xml)
+// run by Failsafe's `access` execution, in a JVM of its own (pom.xml); closed after the class, as ManagementPortIT's
+@DirtiesContext
 class EndpointAccessIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
