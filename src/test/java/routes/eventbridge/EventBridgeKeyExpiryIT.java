@@ -3,6 +3,7 @@ package routes.eventbridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +62,7 @@ class EventBridgeKeyExpiryIT {
                     .containsEntry("session_id", "s-1").containsEntry("source", "driver_app").containsKey("event");
         });
 
-        redis.expire(key, java.time.Duration.ofSeconds(100));
+        redis.expire(key, Duration.ofSeconds(100));
         store.store(event("page_view"));
         assertThat(redis.getExpire(key, TimeUnit.SECONDS)).as("renewed by the next event").isGreaterThan(2_591_000L);
         for (int i = 0; i < 300; i++) {

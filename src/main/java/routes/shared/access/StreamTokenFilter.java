@@ -1,6 +1,8 @@
 package routes.shared.access;
 
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import jakarta.servlet.FilterChain;
@@ -83,7 +85,7 @@ public final class StreamTokenFilter extends OncePerRequestFilter {
             String name = eq < 0 ? pair : pair.substring(0, eq);
             if (QUERY_PARAMETER.equals(name)) {
                 try {
-                    return java.net.URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+                    return URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8);
                 } catch (IllegalArgumentException malformed) {
                     return null;
                 }
