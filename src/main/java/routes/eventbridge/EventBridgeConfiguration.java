@@ -39,7 +39,7 @@ public class EventBridgeConfiguration {
 
     @Bean
     EventStreamStore eventStreamStore(StringRedisTemplate redis, ObjectMapper json, EventBridgeSettings settings) {
-        return new EventStreamStore(redis, json, settings.streamMaxLength());
+        return new EventStreamStore(redis, json, settings.streamMaxLength(), settings.keyTtlSeconds());
     }
 
     @Bean

@@ -30,6 +30,9 @@ public final class EventCounters {
     private final long ttlSeconds;
 
     public EventCounters(StringRedisTemplate redis, long ttlSeconds) {
+        if (ttlSeconds <= 0) {
+            throw new IllegalArgumentException("the counters' expiry must be positive, not " + ttlSeconds);
+        }
         this.redis = redis;
         this.ttlSeconds = ttlSeconds;
     }

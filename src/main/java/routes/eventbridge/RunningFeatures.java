@@ -18,6 +18,8 @@ import org.springframework.data.redis.core.script.RedisScript;
  * {@code rejected_count}, {@code acceptance_rate} (accepted / responses), {@code recent_responses} (the last N as
  * letters A, R, M) and {@code recent_rejections} (the R among them)</li>
  * </ul>
+ * The script also (re)sets the hash's expiry ({@code EVENT_BRIDGE_FEATURES_TTL_SECONDS}, by default
+ * {@code EVENT_BRIDGE_KEY_TTL_SECONDS}) in the same atomic step: a user without events for that long is forgotten.
  */
 public final class RunningFeatures {
 
@@ -48,8 +50,7 @@ public final class RunningFeatures {
                 'recent_responses', recent, 'recent_rejections', rejections)
             end
             redis.call('HSET', key, 'updated_at', ARGV[3])
-            local ttl = tonumber(ARGV[7])
-            if ttl > 0 then redis.call('EXPIRE', key, ttl) end
+            redis.call('EXPIRE', key, tonumber(ARGV[7]))
             return 1
             """, Long.class);
 
@@ -58,6 +59,9 @@ public final class RunningFeatures {
     private final long ttlSeconds;
 
     public RunningFeatures(StringRedisTemplate redis, int recentWindow, long ttlSeconds) {
+        if (ttlSeconds <= 0) {
+            throw new IllegalArgumentException("the features' expiry must be positive, not " + ttlSeconds);
+        }
         this.redis = redis;
         this.recentWindow = recentWindow;
         this.ttlSeconds = ttlSeconds;

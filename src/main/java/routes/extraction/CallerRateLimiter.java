@@ -80,7 +80,7 @@ public final class CallerRateLimiter {
     }
 
     /** 0 when the call may go ahead, else the whole seconds until a token is available (at least 1). */
-    long tryAcquire(String caller) {
+    public long tryAcquire(String caller) {
         return tryAcquire(caller, -1);
     }
 

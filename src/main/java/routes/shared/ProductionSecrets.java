@@ -12,7 +12,9 @@ import org.springframework.stereotype.Component;
  * In the {@code prod} profile the hub refuses to start without its secrets, naming each missing variable,
  * rather than running with an internal endpoint nobody can call, an LLM that answers 401 or webhook deliveries
  * nobody can verify. A previous internal secret ({@code INTERNAL_API_SECRET_PREVIOUS}) needs its expiry
- * ({@code INTERNAL_API_SECRET_PREVIOUS_EXPIRES_AT}) there, so a rotation cannot be left half done for ever.
+ * ({@code INTERNAL_API_SECRET_PREVIOUS_EXPIRES_AT}) there, so a rotation cannot be left half done for ever. The public
+ * API's keys ({@code EVENT_API_KEYS}) and stream tokens ({@code EVENT_STREAM_TOKENS}) are required too, unless
+ * {@code HUB_ALLOW_OPEN_ENDPOINTS=true} says running those endpoints open is intended.
  */
 @Component
 @Profile("prod")
@@ -36,9 +38,18 @@ public final class ProductionSecrets implements InitializingBean {
             require("hub.security.internal-secret-previous-expires-at",
                     "INTERNAL_API_SECRET_PREVIOUS_EXPIRES_AT (INTERNAL_API_SECRET_PREVIOUS is set)", missing);
         }
+        if (!environment.getProperty("hub.access.allow-open-endpoints", Boolean.class, false)) {
+            require("hub.access.api-keys", "EVENT_API_KEYS", missing);
+            require("hub.access.stream-tokens", "EVENT_STREAM_TOKENS", missing);
+        }
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("The prod profile needs these secrets, set as environment variables: "
-                    + String.join(", ", missing));
+            String message = "The prod profile needs these secrets, set as environment variables: "
+                    + String.join(", ", missing);
+            if (missing.contains("EVENT_API_KEYS") || missing.contains("EVENT_STREAM_TOKENS")) {
+                message += " (EVENT_API_KEYS / EVENT_STREAM_TOKENS may stay empty only with HUB_ALLOW_OPEN_ENDPOINTS=true,"
+                        + " which leaves the event bridge's endpoints / the live event stream open to every caller)";
+            }
+            throw new IllegalStateException(message);
         }
     }
 

@@ -65,6 +65,9 @@ final class FaultSuite implements AutoCloseable {
         env.put("AWS_YOUTUBE_BUCKET", "hub-faults");
         env.put("INTERNAL_API_SECRET", SECRET);
         env.put("HAWTIO_LOGIN_ENABLED", "false");
+        // the scenarios' load must not be throttled; API keys and stream tokens stay open (EVENT_API_KEYS unset)
+        env.put("PUBLIC_CALLBACK_RATE_LIMIT_PER_SECOND", "1000000");
+        env.put("PUBLIC_CALLBACK_RATE_LIMIT_BURST", "1000000");
         env.put("TRANSCRIPT_API_URL", peers.baseUrl() + "/transcript-api");
         env.put("LLM_BASE_URL", peers.baseUrl() + "/llm/v1");
         env.put("PYTHON_EVENT_API_URL", peers.baseUrl() + "/python");

@@ -162,7 +162,7 @@ class KubernetesManifestTest {
         assertThat(config.getData().keySet()).as("secrets stay out of the ConfigMap")
                 .doesNotContain("POSTGRES_PASSWORD", "REDIS_PASSWORD", "AWS_SECRET_ACCESS_KEY", "OPENAI_API_KEY",
                         "INTERNAL_API_SECRET", "INTERNAL_API_SECRET_PREVIOUS", "HAWTIO_PASSWORD", "RABBITMQ_URL",
-                        "EXTRACTION_WEBHOOK_SECRET", "EXTRACTION_WEBHOOK_SECRET_PREVIOUS");
+                        "EXTRACTION_WEBHOOK_SECRET", "EXTRACTION_WEBHOOK_SECRET_PREVIOUS", "EVENT_API_KEYS", "EVENT_STREAM_TOKENS");
         Container hub = hubContainer();
         assertThat(hub.getEnvFrom()).as("configMapRef").anyMatch(e -> e.getConfigMapRef() != null && "integration-hub".equals(e.getConfigMapRef().getName()));
         assertThat(hub.getEnvFrom()).as("secretRef").anyMatch(e -> e.getSecretRef() != null && "integration-hub".equals(e.getSecretRef().getName()));

@@ -79,7 +79,10 @@ public final class TranscriptsBenchmark {
                 "--server.port=0",
                 "--logging.level.root=WARN",
                 "--logging.structured.format.console=",
-                "--hub.console.password=bench"};
+                "--hub.console.password=bench",
+                // transcript-api's callbacks must not be throttled by the public callbacks' rate limit
+                "--hub.access.public-callback-rate-limit.per-second=1000000",
+                "--hub.access.public-callback-rate-limit.burst=1000000"};
         long rssBefore = rssKb();
         try (ConfigurableApplicationContext context = application.run(properties)) {
             CamelContext camel = context.getBean(CamelContext.class);
