@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The consumer is stopped and started on a thread of its own, never on the consumer thread that saw the failure (a
  * listener container waits for its own threads when it stops). The state shows in Hawtio (JMX: attributes
- * {@code State}, {@code Attempts}, {@code Failures}; operations {@code trip()}, {@code restart()}) and in
+ * {@code SwitchState}, {@code GuardedRoute}, {@code Attempts}, {@code Failures}; operations {@code trip()}, {@code restart()}) and in
  * {@code /actuator/health} ({@link routes.shared.health.KillSwitchHealth}).
  */
 @ManagedResource(description = "Kill switch: stops the consumer when its failure rate passes the trip threshold")
@@ -242,8 +242,13 @@ public final class ConsumerKillSwitch extends RoutePolicySupport implements Came
     }
 
     @ManagedAttribute(description = "CLOSED (consuming), TRIPPED (consumer stopped until the restart) or DISABLED")
-    public String getState() {
+    public String getSwitchState() {
         return snapshot().state().name();
+    }
+
+    @ManagedAttribute(description = "The route whose consumer the switch stops")
+    public String getGuardedRoute() {
+        return route == null ? null : route.getRouteId();
     }
 
     @ManagedAttribute(description = "Exchanges finished within the tracking period")

@@ -151,13 +151,32 @@ class ConsumerKillSwitchTest {
     void anOperatorTrip_stopsTheConsumer_andRestartStartsItNow() {
         killSwitch.setRestartTimeout("1h");
         killSwitch.trip();
-        assertThat(killSwitch.getState()).isEqualTo("TRIPPED");
+        assertThat(killSwitch.getSwitchState()).isEqualTo("TRIPPED");
         await().until(() -> consumerStopped("work"));
         killSwitch.restart();
-        await().until(() -> "CLOSED".equals(killSwitch.getState()));
+        await().until(() -> "CLOSED".equals(killSwitch.getSwitchState()));
         await().until(() -> !consumerStopped("work"));
         send("ok");
         await().until(() -> done.getReceivedCounter() == 1);
+    }
+
+    @Test
+    void hawtioSeesTheSwitch_asACamelServiceWithStateAndOperations() throws Exception {
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        java.util.Set<javax.management.ObjectName> names = jmx.queryNames(new javax.management.ObjectName(
+                "org.apache.camel:context=" + camel.getManagementName() + ",type=services,*"), null);
+        javax.management.ObjectName mbean = names.stream()
+                .filter(name -> name.getKeyProperty("name")
+                        .equals("ConsumerKillSwitch(0x" + Integer.toHexString(System.identityHashCode(killSwitch)) + ")"))
+                .findFirst().orElseThrow(() -> new AssertionError("no ConsumerKillSwitch MBean among " + names));
+        assertThat(jmx.getAttribute(mbean, "SwitchState")).isEqualTo("CLOSED");
+        assertThat(jmx.getAttribute(mbean, "GuardedRoute")).isEqualTo("work");
+        killSwitch.setRestartTimeout("1h");
+        jmx.invoke(mbean, "trip", new Object[0], new String[0]);
+        assertThat(jmx.getAttribute(mbean, "SwitchState")).isEqualTo("TRIPPED");
+        await().until(() -> consumerStopped("work"));
+        jmx.invoke(mbean, "restart", new Object[0], new String[0]);
+        await().until(() -> "CLOSED".equals(jmx.getAttribute(mbean, "SwitchState")));
     }
 
     @Test
