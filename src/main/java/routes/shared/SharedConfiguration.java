@@ -127,4 +127,10 @@ public class SharedConfiguration {
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
+
+    /** Requests Spring Security's firewall refuses: 400 with the JSON problem body instead of a 500 error page. */
+    @Bean
+    RejectedRequestAnswer rejectedRequestAnswer() {
+        return new RejectedRequestAnswer();
+    }
 }
