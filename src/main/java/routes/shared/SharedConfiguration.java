@@ -133,4 +133,26 @@ public class SharedConfiguration {
     RejectedRequestAnswer rejectedRequestAnswer() {
         return new RejectedRequestAnswer();
     }
+
+    /** The firewall's header and parameter rules checked up front, right after the body-size limit (StrictRequestCheck). */
+    @Bean
+    FilterRegistrationBean<StrictRequestCheck> strictRequestCheck(RejectedRequestAnswer rejectedRequestAnswer) {
+        FilterRegistrationBean<StrictRequestCheck> registration = new FilterRegistrationBean<>(new StrictRequestCheck(rejectedRequestAnswer));
+        registration.setName("strictRequestCheck");
+        registration.addUrlPatterns("/*");
+        registration.setAsyncSupported(true);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
+    /** The internal listener's netty-http binding (camel.component.netty-http.netty-http-binding): unparseable targets answered 400. */
+    @Bean
+    RequestTargetNettyHttpBinding hubNettyHttpBinding() {
+        return new RequestTargetNettyHttpBinding();
+    }
+
+    @Bean
+    RequestTargetNettyHttpBinding.Check requestTargetCheck() {
+        return new RequestTargetNettyHttpBinding.Check();
+    }
 }
