@@ -3,10 +3,15 @@ package routes.shared;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.netty.http.DefaultNettyHttpBinding;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
@@ -18,14 +23,21 @@ import org.apache.camel.component.netty.http.NettyHttpConfiguration;
  * that made it unparseable percent-encoded, the headers are mapped as usual, and header {@value #INVALID_TARGET}
  * says what was wrong; {@link Check} (in the shared {@code hubHttp} route configuration) answers such a request 400
  * with the JSON problem body.
+ * <p>
+ * And the answer to a {@code HEAD} request goes without its body (headers only, as HTTP requires): netty-http wrote
+ * the body (a 405 problem, say), which a keep-alive client then read as the start of the next answer.
  */
 public final class RequestTargetNettyHttpBinding extends DefaultNettyHttpBinding {
 
     public static final String INVALID_TARGET = "HubInvalidRequestTarget";
+    private static final String HEAD_REQUEST = "HubHeadRequest";
 
     @Override
     public void populateCamelHeaders(HttpRequest request, Map<String, Object> headers, Exchange exchange,
                                      NettyHttpConfiguration configuration) throws Exception {
+        if (HttpMethod.HEAD.equals(request.method())) {
+            exchange.setProperty(HEAD_REQUEST, true);
+        }
         try {
             super.populateCamelHeaders(request, headers, exchange, configuration);
         } catch (Exception unparseable) {
@@ -35,6 +47,17 @@ public final class RequestTargetNettyHttpBinding extends DefaultNettyHttpBinding
             super.populateCamelHeaders(readable, headers, exchange, configuration);
             headers.put(INVALID_TARGET, "the request target is not a valid URI (a broken percent-escape or a character that must be escaped)");
         }
+    }
+
+    @Override
+    public HttpResponse toNettyResponse(Message message, NettyHttpConfiguration configuration) throws Exception {
+        HttpResponse response = super.toNettyResponse(message, configuration);
+        if (response instanceof FullHttpResponse full && message.getExchange().getProperty(HEAD_REQUEST, false, Boolean.class)) {
+            FullHttpResponse headersOnly = full.replace(Unpooled.EMPTY_BUFFER);
+            full.release();
+            return headersOnly;
+        }
+        return response;
     }
 
     /** {@code target} with every {@code %} that starts no escape, and every character a URI cannot hold, escaped. */
