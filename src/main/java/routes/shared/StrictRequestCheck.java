@@ -9,6 +9,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -20,7 +22,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Camel's platform-http consumer or Spring MVC with a 500. Here every header and parameter is read once, so such a
  * request is answered 400 with the JSON problem body ({@link RejectedRequestAnswer}) before it reaches either. A
  * direct call of {@code /error} (Spring Boot's error page, reached only by the container's error dispatch) is
- * answered 404: called directly it had no status and answered 500.
+ * answered 404: called directly it had no status and answered 500. A {@code Content-Type} that is no media type
+ * ({@code application/}, {@code *}{@code /*}, unbalanced quotes) is answered 415 here: the actuator endpoints failed on
+ * it with a 500.
  */
 public final class StrictRequestCheck extends OncePerRequestFilter {
 
@@ -39,6 +43,11 @@ public final class StrictRequestCheck extends OncePerRequestFilter {
             notFound(response);
             return;
         }
+        String contentType = request.getContentType();
+        if (contentType != null && !mediaType(contentType)) {
+            unsupportedMediaType(response);
+            return;
+        }
         try {
             HttpServletRequest checked = firewall.getFirewalledRequest(request);
             for (String name : Collections.list(checked.getHeaderNames())) {
@@ -53,9 +62,27 @@ public final class StrictRequestCheck extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
+    private static boolean mediaType(String contentType) {
+        try {
+            MediaType type = MediaType.parseMediaType(contentType);
+            return !type.isWildcardType() && !type.isWildcardSubtype();
+        } catch (InvalidMediaTypeException notOne) {
+            return false;
+        }
+    }
+
+    private static void unsupportedMediaType(HttpServletResponse response) throws IOException {
+        answer(response, 415, "{\"error\":\"unsupported_media_type\",\"field\":\"Content-Type\","
+                + "\"message\":\"the Content-Type is not a media type; send application/json\"}");
+    }
+
     private static void notFound(HttpServletResponse response) throws IOException {
-        byte[] answer = "{\"error\":\"not_found\",\"message\":\"no such endpoint\"}".getBytes(StandardCharsets.UTF_8);
-        response.setStatus(404);
+        answer(response, 404, "{\"error\":\"not_found\",\"message\":\"no such endpoint\"}");
+    }
+
+    private static void answer(HttpServletResponse response, int status, String json) throws IOException {
+        byte[] answer = json.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
         response.setContentType("application/json");
         response.setContentLength(answer.length);
         response.getOutputStream().write(answer);
