@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.nio.charset.Charset;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.FilterChain;
@@ -24,8 +26,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * over {@code maxBodyBytes} is answered 413 before a byte of its body is read; a body without a length (chunked) is
  * read up to the limit and answered 413 as soon as it passes it. Either way the answer is the hub's JSON problem
  * body {@code {"error":"payload_too_large","field":"body","message":...}} with {@code Connection: close}: the
- * connection is closed after the answer, so the rest of the body is never read into the heap. A chunked body under
- * the limit is handed on from the bytes read here (at most the limit is held per request).
+ * connection is closed after the answer, so the rest of the body is never read into the heap. A body under the limit
+ * is read here and handed on from these bytes (at most the limit is held per request), after one more check: the hub
+ * reads every body as UTF-8 text (Spring Boot forces the request encoding), so a body that is not valid UTF-8 is
+ * answered 400 {@code {"error":"invalid_request","field":"body",...}} here. (Tomcat's reader used to fail on such a
+ * body inside Camel's platform-http consumer, which answered 500 "Stream closed".)
  */
 public final class RequestBodyLimit extends OncePerRequestFilter {
 
@@ -43,17 +48,31 @@ public final class RequestBodyLimit extends OncePerRequestFilter {
             tooLarge(response);
             return;
         }
-        if (declared >= 0 || !hasBody(request)) {
-            // the container stops at Content-Length: at most the limit is read
+        if (declared == 0 || (declared < 0 && !hasBody(request))) {
             chain.doFilter(request, response);
             return;
         }
+        // with a Content-Length the container stops there: at most the limit is read
         byte[] body = readUpToLimit(request.getInputStream());
         if (body == null) {
             tooLarge(response);
             return;
         }
+        if (!utf8(body)) {
+            notUtf8(response);
+            return;
+        }
         chain.doFilter(new BufferedBody(request, body), response);
+    }
+
+    private static boolean utf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     private static boolean hasBody(HttpServletRequest request) {
@@ -80,9 +99,18 @@ public final class RequestBodyLimit extends OncePerRequestFilter {
     private void tooLarge(HttpServletResponse response) throws IOException {
         byte[] answer = ("{\"error\":\"payload_too_large\",\"field\":\"body\",\"message\":\"the body must be at most "
                 + maxBodyBytes + " bytes (HTTP_MAX_BODY_BYTES)\"}").getBytes(StandardCharsets.UTF_8);
-        response.setStatus(413);
-        response.setContentType("application/json");
         response.setHeader("Connection", "close");
+        answer(response, 413, answer);
+    }
+
+    private static void notUtf8(HttpServletResponse response) throws IOException {
+        answer(response, 400, "{\"error\":\"invalid_request\",\"field\":\"body\",\"message\":\"the body is not valid UTF-8\"}"
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void answer(HttpServletResponse response, int status, byte[] answer) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
         response.setContentLength(answer.length);
         response.getOutputStream().write(answer);
         response.flushBuffer();
@@ -146,14 +174,8 @@ public final class RequestBodyLimit extends OncePerRequestFilter {
 
         @Override
         public BufferedReader getReader() {
-            String encoding = getCharacterEncoding();
-            Charset charset = StandardCharsets.UTF_8;
-            try {
-                charset = encoding == null ? charset : Charset.forName(encoding);
-            } catch (IllegalArgumentException unknown) {
-                // an unknown charset is read as UTF-8; the route answers what is wrong with the body
-            }
-            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset));
+            // checked to be UTF-8 above, the encoding Spring Boot forces on every request
+            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
         }
     }
 }

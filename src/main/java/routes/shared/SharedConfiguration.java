@@ -138,4 +138,32 @@ public class SharedConfiguration {
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
+
+    /** Requests Spring Security's firewall refuses: 400 with the JSON problem body instead of a 500 error page. */
+    @Bean
+    RejectedRequestAnswer rejectedRequestAnswer() {
+        return new RejectedRequestAnswer();
+    }
+
+    /** The firewall's header and parameter rules checked up front, right after the body-size limit (StrictRequestCheck). */
+    @Bean
+    FilterRegistrationBean<StrictRequestCheck> strictRequestCheck(RejectedRequestAnswer rejectedRequestAnswer) {
+        FilterRegistrationBean<StrictRequestCheck> registration = new FilterRegistrationBean<>(new StrictRequestCheck(rejectedRequestAnswer));
+        registration.setName("strictRequestCheck");
+        registration.addUrlPatterns("/*");
+        registration.setAsyncSupported(true);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
+    /** The internal listener's netty-http binding (camel.component.netty-http.netty-http-binding): unparseable targets answered 400. */
+    @Bean
+    RequestTargetNettyHttpBinding hubNettyHttpBinding() {
+        return new RequestTargetNettyHttpBinding();
+    }
+
+    @Bean
+    RequestTargetNettyHttpBinding.Check requestTargetCheck() {
+        return new RequestTargetNettyHttpBinding.Check();
+    }
 }

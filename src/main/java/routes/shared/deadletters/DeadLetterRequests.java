@@ -144,7 +144,7 @@ public final class DeadLetterRequests {
 
     static List<String> segments(String path) {
         return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty())
-                .map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
+                .map(s -> decode(s, "path")).toList();
     }
 
     static Map<String, String> query(Exchange exchange) {
@@ -161,10 +161,19 @@ public final class DeadLetterRequests {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq), "query");
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1), "query");
             query.putIfAbsent(key, value);
         }
         return query;
+    }
+
+    /** A percent-decoded path segment or query part; a broken escape ({@code %}, {@code %zz}) is a 400. */
+    private static String decode(String part, String field) {
+        try {
+            return URLDecoder.decode(part, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException broken) {
+            throw HttpProblem.badRequest(field, "the " + field + " holds a broken percent-escape");
+        }
     }
 }
