@@ -9,10 +9,11 @@ import java.util.List;
  * still holds. It starts at the stream's end: what was appended before this instance started is read by a
  * reconnecting client's replay ({@code Last-Event-ID}), not by the reader.
  *
- * <p>After a failure, and whenever a read came back full (the reader may be behind), it first checks with
- * {@code XINFO STREAM} whether entries after its last id were trimmed before it could read them (the stream is capped
- * at {@code LIVE_EVENTS_REPLAY_SIZE}); the batch then says so, and route {@code liveEventRead} tells every client
- * ({@code stream.gap}, code {@code events_lost}).
+ * <p>After every read that returned entries, and after a failure, it checks with {@code XINFO STREAM} whether an
+ * entry after the id it read from was trimmed (the stream is capped at {@code LIVE_EVENTS_REPLAY_SIZE}): then it may
+ * have been trimmed before the reader got it, the batch says so, and route {@code liveEventRead} tells every client
+ * ({@code stream.gap}, code {@code events_lost}). That can only happen to a reader about the whole cap behind; it
+ * errs on the side of telling.
  */
 public final class LiveEventReader {
 
@@ -23,7 +24,7 @@ public final class LiveEventReader {
     private final long blockMs;
     private final long retryMaxMs;
     private volatile StreamId lastDelivered;
-    private boolean behind;
+    private boolean check;
     private long retryMs;
 
     public LiveEventReader(LiveEventLog log, int batchSize, long blockMs, long retryMaxMs) {
@@ -38,27 +39,28 @@ public final class LiveEventReader {
         if (lastDelivered == null) {
             lastDelivered = log.state().lastGenerated();
         }
+        StreamId after = lastDelivered;
+        List<LiveEventEntry> entries = log.read(after, batchSize, blockMs);
         StreamId lostAfter = null;
         StreamId oldest = null;
-        if (behind) {
+        if (!entries.isEmpty() || check) {
             StreamState state = log.state();
-            if (state.trimmedAfter(lastDelivered)) {
-                lostAfter = lastDelivered;
+            if (state.trimmedAfter(after)) {
+                lostAfter = after;
                 oldest = state.oldest();
             }
         }
-        List<LiveEventEntry> entries = log.read(lastDelivered, batchSize, blockMs);
         if (!entries.isEmpty()) {
             lastDelivered = entries.get(entries.size() - 1).id();
         }
-        behind = entries.size() >= batchSize;
+        check = false;
         retryMs = 0;
         return new LiveEventBatch(entries, lostAfter, oldest);
     }
 
     /** After a failed read: how long to wait before the next one (100 ms, doubling up to LIVE_EVENTS_READ_RETRY_MAX_MS). */
     public long failed() {
-        behind = true;
+        check = true;
         retryMs = retryMs == 0 ? FIRST_RETRY_MS : Math.min(retryMs * 2, retryMaxMs);
         return retryMs;
     }

@@ -238,7 +238,7 @@ public final class LiveEventStream implements SmartLifecycle {
         try {
             StreamState state = log.state();
             if (last.isAfter(state.lastGenerated())) {
-                client.release(List.of(unknownId(lastEventId)), null);
+                client.release(List.of(unknownId(lastEventId)), null, true);
                 return;
             }
             if (state.trimmedAfter(last)) {
@@ -279,7 +279,7 @@ public final class LiveEventStream implements SmartLifecycle {
                     + "current state"));
             gaps("replay_unavailable");
         }
-        client.release(frames, upTo);
+        client.release(frames, upTo, false);
     }
 
     /** Refuses a new stream while shutting down or at the client limit (503 with Retry-After). */

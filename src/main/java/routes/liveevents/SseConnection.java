@@ -88,12 +88,16 @@ final class SseConnection implements WriteListener, AsyncListener {
 
     /**
      * Ends a replay read from Redis: queues its frames ({@code upTo}: the newest entry it read, whatever the filter),
-     * then the live events held meanwhile that it did not contain, and goes on live.
+     * then the live events held meanwhile that it did not contain, and goes on live. With {@code unknownId} the id the
+     * client came with is forgotten (it is not one of the stream's): every held and later event goes out.
      */
-    void release(List<byte[]> frames, StreamId upTo) {
+    void release(List<byte[]> frames, StreamId upTo, boolean unknownId) {
         synchronized (this) {
             if (closed) {
                 return;
+            }
+            if (unknownId) {
+                lastSent = null;
             }
             pending.addAll(frames);
             backlog += frames.size();
