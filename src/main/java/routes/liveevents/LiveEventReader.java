@@ -1,13 +1,15 @@
 package routes.liveevents;
 
+import java.time.Clock;
 import java.util.List;
 
 /**
  * Bean {@code liveEventReader}: this instance's one reader of the live events stream (route {@code liveEventRead},
  * a single thread). It remembers the id of the last entry it handed on and always reads after that one, so after a
  * Redis error (an outage, a restart, a killed connection) it resumes where it stopped and skips nothing the stream
- * still holds. It starts at the stream's end: what was appended before this instance started is read by a
- * reconnecting client's replay ({@code Last-Event-ID}), not by the reader.
+ * still holds. It starts at the stream's end as of this instance's start (less a second for clocks that differ), so
+ * events appended while the hub was starting reach the clients that connected meanwhile; what came before is read by
+ * a reconnecting client's replay ({@code Last-Event-ID}), not by the reader.
  *
  * <p>After every read that returned entries, and after a failure, it checks with {@code XINFO STREAM} whether an
  * entry after the id it read from was trimmed (the stream is capped at {@code LIVE_EVENTS_REPLAY_SIZE}): then it may
@@ -18,17 +20,21 @@ import java.util.List;
 public final class LiveEventReader {
 
     static final long FIRST_RETRY_MS = 100;
+    /** How far before this instance's start the reader begins, for a Redis clock behind the hub's. */
+    static final long CLOCK_MARGIN_MS = 1_000;
 
     private final LiveEventLog log;
     private final int batchSize;
     private final long blockMs;
     private final long retryMaxMs;
+    private final StreamId started;
     private volatile StreamId lastDelivered;
     private boolean check;
     private long retryMs;
 
-    public LiveEventReader(LiveEventLog log, int batchSize, long blockMs, long retryMaxMs) {
+    public LiveEventReader(LiveEventLog log, int batchSize, long blockMs, long retryMaxMs, Clock clock) {
         this.log = log;
+        this.started = new StreamId(Math.max(0, clock.millis() - CLOCK_MARGIN_MS), 0);
         this.batchSize = batchSize;
         this.blockMs = blockMs;
         this.retryMaxMs = Math.max(retryMaxMs, FIRST_RETRY_MS);
@@ -37,7 +43,8 @@ public final class LiveEventReader {
     /** One {@code XREAD BLOCK} after the last entry delivered; throws when Redis cannot be read. */
     public LiveEventBatch read() {
         if (lastDelivered == null) {
-            lastDelivered = log.state().lastGenerated();
+            StreamId end = log.state().lastGenerated();
+            lastDelivered = end.isAfter(started) ? started : end;
         }
         StreamId after = lastDelivered;
         List<LiveEventEntry> entries = log.read(after, batchSize, blockMs);

@@ -43,7 +43,7 @@ public class LiveEventsConfiguration {
 
     @Bean
     LiveEventReader liveEventReader(LiveEventsSettings settings, LiveEventLog log) {
-        return new LiveEventReader(log, settings.readBatch(), settings.readBlockMs(), settings.readRetryMaxMs());
+        return new LiveEventReader(log, settings.readBatch(), settings.readBlockMs(), settings.readRetryMaxMs(), Clock.systemUTC());
     }
 
     @Bean

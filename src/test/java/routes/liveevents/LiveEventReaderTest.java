@@ -10,6 +10,9 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -19,7 +22,9 @@ import org.springframework.data.redis.RedisConnectionFailureException;
 class LiveEventReaderTest {
 
     private final LiveEventLog log = mock(LiveEventLog.class);
-    private final LiveEventReader reader = new LiveEventReader(log, 3, 2000, 1000);
+    /** Started at 1000-0 (ms): the stream ids of these tests are older, except in the test of the start. */
+    private final LiveEventReader reader = new LiveEventReader(log, 3, 2000, 1000,
+            Clock.fixed(Instant.ofEpochMilli(1000 + LiveEventReader.CLOCK_MARGIN_MS), ZoneOffset.UTC));
 
     private static LiveEventEntry entry(String id) {
         return new LiveEventEntry(StreamId.of(id), "{\"type\":\"error\"}");
@@ -40,6 +45,15 @@ class LiveEventReaderTest {
         assertThat(reader.read().entries()).isEmpty();
         verify(log).read(StreamId.of("52-0"), 3, 2000);
         assertThat(reader.resumeId()).isEqualTo("52-0");
+    }
+
+    @Test
+    void entriesAppendedWhileTheHubWasStartingAreRead() {
+        // the stream's end at the first read is 1500-0, but the instance started at 1000: it reads from there
+        when(log.state()).thenReturn(state("900-0", "1500-0", "0-0"));
+        when(log.read(any(), anyInt(), anyLong())).thenReturn(List.of(entry("1200-0"), entry("1500-0")));
+        assertThat(reader.read().entries()).hasSize(2);
+        verify(log).read(StreamId.of("1000-0"), 3, 2000);
     }
 
     @Test

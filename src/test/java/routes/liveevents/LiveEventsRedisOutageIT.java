@@ -61,15 +61,22 @@ class LiveEventsRedisOutageIT {
     private SecondHub hub;
 
     @BeforeAll
-    void start() throws Exception {
+    void startRedisServer() throws Exception {
         dir = Files.createTempDirectory("live-events-redis");
         try (ServerSocket free = new ServerSocket(0)) {
             redisPort = free.getLocalPort();
         }
         startRedis();
-        hub = SecondHub.start(environment, "--spring.data.redis.port=" + redisPort, "--hub.live-events.stream=" + STREAM,
-                "--hub.live-events.replay-size=" + REPLAY_SIZE, "--hub.live-events.read-block-ms=500",
-                "--hub.live-events.read-retry-max-ms=1000");
+    }
+
+    /** The hub on this test's Redis, started in a test (Camel's test listener holds contexts started earlier back). */
+    private SecondHub hub() {
+        if (hub == null) {
+            hub = SecondHub.start(environment, "--spring.data.redis.port=" + redisPort, "--hub.live-events.stream=" + STREAM,
+                    "--hub.live-events.replay-size=" + REPLAY_SIZE, "--hub.live-events.read-block-ms=500",
+                    "--hub.live-events.read-retry-max-ms=1000");
+        }
+        return hub;
     }
 
     @AfterAll
@@ -121,7 +128,7 @@ class LiveEventsRedisOutageIT {
     }
 
     private HttpResponse<String> broadcast(String video, String message) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/api/v2/events/internal/broadcast"))
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub().port() + "/api/v2/events/internal/broadcast"))
                 .header("Content-Type", "application/json").header("X-Internal-Secret", "it-secret")
                 .timeout(Duration.ofSeconds(20))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"video.status\",\"video_id\":\"" + video
@@ -135,7 +142,7 @@ class LiveEventsRedisOutageIT {
     @Test
     void aRedisRestartUnderAnOpenStreamSkipsNothing() throws Exception {
         String video = "outage-" + UUID.randomUUID();
-        try (LiveEventStreamClient events = LiveEventStreamClient.open(hub.port(), "video_id=" + video)) {
+        try (LiveEventStreamClient events = LiveEventStreamClient.open(hub().port(), "video_id=" + video)) {
             assertThat(broadcast(video, "before").statusCode()).isEqualTo(202);
             String before = events.await(e -> "before".equals(e.text("message"))).id();
 
@@ -145,7 +152,7 @@ class LiveEventsRedisOutageIT {
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
             assertThat(refused.body()).contains("stream_unavailable");
-            try (LiveEventStreamClient resumed = LiveEventStreamClient.open(hub.port(), "video_id=" + video,
+            try (LiveEventStreamClient resumed = LiveEventStreamClient.open(hub().port(), "video_id=" + video,
                     Map.of("Last-Event-ID", before))) {
                 LiveEventStreamClient.Event gap = resumed.awaitType("stream.gap");
                 assertThat(gap.data().path("data").path("code").asText()).isEqualTo("replay_unavailable");
@@ -173,7 +180,7 @@ class LiveEventsRedisOutageIT {
     @Test
     void killedConnectionsAreReopenedAndTheStreamGoesOn() throws Exception {
         String video = "killed-" + UUID.randomUUID();
-        try (LiveEventStreamClient events = LiveEventStreamClient.open(hub.port(), "video_id=" + video)) {
+        try (LiveEventStreamClient events = LiveEventStreamClient.open(hub().port(), "video_id=" + video)) {
             assertThat(broadcast(video, "before").statusCode()).isEqualTo(202);
             events.await(e -> "before".equals(e.text("message")));
 
@@ -191,11 +198,11 @@ class LiveEventsRedisOutageIT {
     @Test
     void aReaderThatFellBehindTheTrimmingTellsEveryClientEventsLost() throws Exception {
         String video = "lost-" + UUID.randomUUID();
-        CamelContext camel = hub.bean(CamelContext.class);
-        LiveEventLog log = hub.bean(LiveEventLog.class);
-        try (LiveEventStreamClient events = LiveEventStreamClient.open(hub.port(), "types=error")) {
+        CamelContext camel = hub().bean(CamelContext.class);
+        LiveEventLog log = hub().bean(LiveEventLog.class);
+        try (LiveEventStreamClient events = LiveEventStreamClient.open(hub().port(), "types=error")) {
             assertThat(broadcast(video, "before").statusCode()).isEqualTo(202);
-            LiveEventStream stream = hub.bean(LiveEventStream.class);
+            LiveEventStream stream = hub().bean(LiveEventStream.class);
             await().atMost(Duration.ofSeconds(10)).until(() -> stream.lastEventId() != null);
 
             camel.getRouteController().stopRoute("liveEventRead");
