@@ -15,7 +15,8 @@ import java.util.List;
  * entry after the id it read from was trimmed (the stream is capped at {@code LIVE_EVENTS_REPLAY_SIZE}): then it may
  * have been trimmed before the reader got it, the batch says so, and route {@code liveEventRead} tells every client
  * ({@code stream.gap}, code {@code events_lost}). That can only happen to a reader about the whole cap behind; it
- * errs on the side of telling.
+ * errs on the side of telling. Before its first delivery the position is not an entry (the start), so nothing is
+ * checked then.
  */
 public final class LiveEventReader {
 
@@ -30,6 +31,8 @@ public final class LiveEventReader {
     private final StreamId started;
     private volatile StreamId lastDelivered;
     private boolean check;
+    /** Whether the position is an entry this reader delivered (only then can its trimming be told apart). */
+    private boolean delivered;
     private long retryMs;
 
     public LiveEventReader(LiveEventLog log, int batchSize, long blockMs, long retryMaxMs, Clock clock) {
@@ -50,7 +53,7 @@ public final class LiveEventReader {
         List<LiveEventEntry> entries = log.read(after, batchSize, blockMs);
         StreamId lostAfter = null;
         StreamId oldest = null;
-        if (!entries.isEmpty() || check) {
+        if (delivered && (!entries.isEmpty() || check)) {
             StreamState state = log.state();
             if (state.trimmedAfter(after)) {
                 lostAfter = after;
@@ -59,6 +62,7 @@ public final class LiveEventReader {
         }
         if (!entries.isEmpty()) {
             lastDelivered = entries.get(entries.size() - 1).id();
+            delivered = true;
         }
         check = false;
         retryMs = 0;

@@ -152,8 +152,9 @@ class LiveEventsRedisOutageIT {
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
             assertThat(refused.body()).contains("stream_unavailable");
+            // an id this instance has no longer cached (older than anything here): the replay needs Redis
             try (LiveEventStreamClient resumed = LiveEventStreamClient.open(hub().port(), "video_id=" + video,
-                    Map.of("Last-Event-ID", before))) {
+                    Map.of("Last-Event-ID", "1-0"))) {
                 LiveEventStreamClient.Event gap = resumed.awaitType("stream.gap");
                 assertThat(gap.data().path("data").path("code").asText()).isEqualTo("replay_unavailable");
             }
