@@ -2,7 +2,7 @@
 # Live events benchmark: N concurrent SSE clients (default 1,000 then 10,000) on one hub instance, events POSTed to
 # the internal broadcast endpoint, latency from publish to receipt (p50/p99) and the hub's RSS.
 #   bench/run live-events [CLIENTS] [EVENTS] [INTERVAL_MS]     e.g. bench/run live-events 1000,10000 20 250
-# Needs RabbitMQ on 127.0.0.1:5672 (RABBITMQ_URL). Starts the hub with only the shared and live-events routes.
+# Needs RabbitMQ on 127.0.0.1:5672 (RABBITMQ_URL; the shared routes) and Redis on 127.0.0.1:6379 (the live events stream). Starts the hub with only the shared and live-events routes.
 set -euo pipefail
 source "$(dirname "$0")/../lib/tools.sh"
 

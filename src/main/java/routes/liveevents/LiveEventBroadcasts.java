@@ -19,7 +19,7 @@ import routes.shared.LiveEvent;
 /**
  * Bean {@code liveEventBroadcasts}: the internal broadcast endpoint's steps around the JSON schema
  * ({@code contracts/live-events/broadcast-event.schema.json}, whose findings {@link BroadcastSchemaProblems} turns
- * into a 400): body size first, then the validated body as a {@link LiveEvent}, and the 503 when the exchange
+ * into a 400): body size first, then the validated body as a {@link LiveEvent}, and the 503 when the Redis stream
  * does not take it.
  */
 public final class LiveEventBroadcasts {
@@ -63,13 +63,13 @@ public final class LiveEventBroadcasts {
     }
 
     /**
-     * The fanout exchange did not take the event: replaces the caught exception with a 503 problem (Retry-After 5)
-     * for the shared {@code httpProblemResponse} to render; the worker retries.
+     * The Redis stream did not take the event (XADD failed): replaces the caught exception with a 503 problem
+     * (Retry-After 5) for the shared {@code httpProblemResponse} to render; the worker retries.
      */
     public void unavailable(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new HttpProblem(503, "exchange_unavailable", null,
-                "the live events exchange did not take the event: " + (caught == null ? "unknown" : caught.getMessage()), 5));
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new HttpProblem(503, "stream_unavailable", null,
+                "the live events stream (Redis) did not take the event: " + (caught == null ? "unknown" : caught.getMessage()), 5));
     }
 
     private static String text(JsonNode node, String field) {

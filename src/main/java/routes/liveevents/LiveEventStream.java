@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -28,48 +29,50 @@ import io.micrometer.core.instrument.MeterRegistry;
 import routes.shared.HttpProblem;
 
 /**
- * This hub instance's side of the live event stream (bean {@code liveEventStream}). Route
- * {@code liveEventReceive} hands it every event from the fanout exchange; it numbers the event (ids strictly
- * increase per instance), keeps it in the replay buffer, renders its SSE frame once and queues it for every
- * connected client whose filter wants it. Numbering, buffering and registering a client happen under one lock,
- * so a reconnecting client gets each event exactly once: replayed or live.
+ * This hub instance's side of the live event stream (bean {@code liveEventStream}). Route {@code liveEventRead}
+ * hands it every entry of the Redis stream all instances share; it renders the entry's SSE frame once (the entry id
+ * is the SSE {@code id:}), keeps it in an in-memory cache of the newest events and queues it for every connected
+ * client whose filter wants it.
  *
- * <p>Ids start at this instance's start time in seconds times 10^6: an id issued by another instance or by an
- * earlier run of this one falls outside this instance's range, so a reconnect that lands elsewhere is told its
- * replay is unavailable instead of being replayed someone else's events.
+ * <p>A client reconnecting with {@code Last-Event-ID} is replayed what came after that id: from the cache when the
+ * id is in it, otherwise from the Redis stream ({@code XRANGE}), whichever instance issued the id. Events that
+ * cannot be replayed are announced with a {@code stream.gap} event: {@code replay_gap} (trimmed from the stream),
+ * {@code replay_unavailable} (Redis cannot be read, or the id is not one of the stream's) and, to every client,
+ * {@code events_lost} when the reader itself skipped entries.
  */
 public final class LiveEventStream implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveEventStream.class);
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9._-]{0,63}");
-    /** The event telling a reconnecting client that events may have been missed. */
+    /** The event telling a client that events may have been missed. */
     static final String GAP = "stream.gap";
 
     private final LiveEventsSettings settings;
     private final ObjectMapper json;
     private final Clock clock;
-    private final long firstId;
-    private final ReplayBuffer buffer;
+    private final LiveEventLog log;
+    private final ReplayBuffer cache;
     private final Map<Long, SseConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong connectionNumbers = new AtomicLong();
     private final Object order = new Object();
-    private long lastIssued;
+    private StreamId lastDispatched;
     private volatile boolean running;
     private volatile boolean accepting = true;
 
     private final Counter dispatched;
     private final Map<SseConnection.Closed, Counter> closed = new LinkedHashMap<>();
+    private final MeterRegistry meters;
 
-    public LiveEventStream(LiveEventsSettings settings, ObjectMapper json, Clock clock, MeterRegistry meters) {
+    public LiveEventStream(LiveEventsSettings settings, ObjectMapper json, Clock clock, MeterRegistry meters, LiveEventLog log) {
         this.settings = settings;
         this.json = json;
         this.clock = clock;
-        this.firstId = clock.instant().getEpochSecond() * 1_000_000L;
-        this.lastIssued = firstId - 1;
-        this.buffer = new ReplayBuffer(settings.replayBufferSize());
+        this.log = log;
+        this.meters = meters;
+        this.cache = new ReplayBuffer(settings.replaySize());
         Gauge.builder("hub.live_events.clients", clients, Map::size).description("open SSE streams on this instance")
                 .register(meters);
-        this.dispatched = Counter.builder("hub.live_events.events").description("live events numbered and streamed")
+        this.dispatched = Counter.builder("hub.live_events.events").description("live events read from the stream and streamed")
                 .register(meters);
         for (SseConnection.Closed reason : SseConnection.Closed.values()) {
             closed.put(reason, Counter.builder("hub.live_events.disconnects").tag("reason", reason.name().toLowerCase())
@@ -78,27 +81,63 @@ public final class LiveEventStream implements SmartLifecycle {
     }
 
     /**
-     * Numbers one event from the exchange and streams it. The body is a LiveEvent as JSON; anything else raises
-     * {@link InvalidLiveEvent} (route {@code liveEventReceive} logs and drops it).
+     * What route {@code liveEventRead} read: first, if the reader skipped entries, a {@code stream.gap}
+     * ({@code events_lost}) to every client; then each entry to the clients that want it. An entry that is not a live
+     * event is logged and skipped.
      */
-    public StreamedEvent dispatch(String body) {
-        ObjectNode event = parse(body);
-        String type = event.path("type").asText();
-        String videoId = event.hasNonNull("video_id") ? event.get("video_id").asText() : null;
-        String compact = event.toString();
-        StreamedEvent streamed;
+    public void deliver(LiveEventBatch batch) {
+        if (batch.lost()) {
+            lost(batch.lostAfter(), batch.oldestAvailable());
+        }
+        for (LiveEventEntry entry : batch.entries()) {
+            try {
+                dispatch(entry);
+            } catch (InvalidLiveEvent e) {
+                LOG.warn("Live event {} skipped ({}): {}", entry.id(), e.getMessage(), entry.json());
+            }
+        }
+    }
+
+    /** Streams one entry of the Redis stream; raises {@link InvalidLiveEvent} when it is not a live event. */
+    StreamedEvent dispatch(LiveEventEntry entry) {
+        StreamedEvent streamed = streamed(entry);
         synchronized (order) {
-            lastIssued++;
-            streamed = StreamedEvent.of(lastIssued, type, videoId, compact);
-            buffer.add(streamed);
+            if (lastDispatched != null && !streamed.id().isAfter(lastDispatched)) {
+                return streamed;
+            }
+            lastDispatched = streamed.id();
+            cache.add(streamed);
             for (SseConnection client : clients.values()) {
                 if (client.filter().test(streamed)) {
-                    client.offer(streamed.frame());
+                    client.offer(streamed);
                 }
             }
         }
         dispatched.increment();
         return streamed;
+    }
+
+    private StreamedEvent streamed(LiveEventEntry entry) {
+        ObjectNode event = parse(entry.json());
+        String type = event.path("type").asText();
+        String videoId = event.hasNonNull("video_id") ? event.get("video_id").asText() : null;
+        return StreamedEvent.of(entry.id(), type, videoId, event.toString());
+    }
+
+    /** The reader skipped entries: the cache has a hole now, and every client is told. */
+    private void lost(StreamId after, StreamId oldest) {
+        byte[] frame = gapFrame("events_lost", null, oldest, "events after id " + after + " were trimmed from the "
+                + "live events stream before this hub instance could read them and were not streamed. Events may have "
+                + "been missed: reload the current state");
+        synchronized (order) {
+            cache.clear();
+            for (SseConnection client : clients.values()) {
+                client.offer(frame);
+            }
+        }
+        gaps("events_lost");
+        LOG.warn("Live events: entries after {} were trimmed before this instance read them; {} clients told (events_lost)",
+                after, clients.size());
     }
 
     private ObjectNode parse(String body) {
@@ -116,7 +155,7 @@ public final class LiveEventStream implements SmartLifecycle {
             throw new InvalidLiveEvent("type '" + type + "' is missing or not an event type name");
         }
         if ("heartbeat".equals(type) || GAP.equals(type)) {
-            throw new InvalidLiveEvent(type + " events come from each hub instance, not from the exchange");
+            throw new InvalidLiveEvent(type + " events come from each hub instance, not from the stream");
         }
         if (!object.hasNonNull("timestamp")) {
             object.put("timestamp", clock.instant().toString());
@@ -154,22 +193,93 @@ public final class LiveEventStream implements SmartLifecycle {
 
     /**
      * Opens a stream on a request already in async mode: registers the client and queues the opening frame and,
-     * for a reconnect, the events it missed (after a {@code stream.gap} event when some cannot be replayed).
+     * for a reconnect, the events it missed (after a {@code stream.gap} event when some cannot be replayed). A
+     * replay from the Redis stream is read on the calling (request) thread; live events wait for it.
      */
     SseConnection open(AsyncContext async, ServletOutputStream out, StreamFilter filter, String lastEventId) throws IOException {
         SseConnection client = new SseConnection(connectionNumbers.incrementAndGet(), filter, settings.clientQueueSize(),
                 this::closed);
         List<byte[]> opening = new ArrayList<>();
         opening.add(SseFrames.opening(settings.retryMs()));
+        StreamId fromStream = null;
         synchronized (order) {
-            if (lastEventId != null && !lastEventId.isBlank()) {
-                opening.addAll(replay(lastEventId, filter));
+            if (lastEventId == null || lastEventId.isBlank()) {
+                client.start(opening, null, false);
+            } else {
+                Optional<StreamId> last = StreamId.parse(lastEventId);
+                Optional<List<StreamedEvent>> cached = last.flatMap(id -> cache.after(id, filter));
+                if (last.isEmpty()) {
+                    opening.add(unknownId(lastEventId));
+                    client.start(opening, null, false);
+                } else if (cached.isPresent()) {
+                    opening.addAll(frames(cached.get()));
+                    client.start(opening, lastDispatched.isAfter(last.get()) ? lastDispatched : last.get(), false);
+                } else {
+                    fromStream = last.get();
+                    client.start(opening, fromStream, true);
+                }
             }
             clients.put(client.number(), client);
-            client.start(opening);
         }
         client.attach(async, out);
+        if (fromStream != null) {
+            replayFromStream(client, lastEventId, fromStream, filter);
+        }
         return client;
+    }
+
+    /**
+     * The replay of an id the cache does not cover, from the Redis stream: {@code XINFO STREAM} (is the id the
+     * stream's? were events after it trimmed?), then {@code XRANGE} after it, page by page.
+     */
+    private void replayFromStream(SseConnection client, String lastEventId, StreamId last, StreamFilter filter) {
+        List<byte[]> frames = new ArrayList<>();
+        StreamId upTo = null;
+        try {
+            StreamState state = log.state();
+            if (last.isAfter(state.lastGenerated())) {
+                client.release(List.of(unknownId(lastEventId)), null, true);
+                return;
+            }
+            if (state.trimmedAfter(last)) {
+                frames.add(gapFrame("replay_gap", lastEventId, state.oldest(), "events after id " + lastEventId + " are "
+                        + "no longer in the live events stream (it keeps the last " + settings.replaySize() + ") and "
+                        + "were not replayed; the oldest still available is " + state.oldest() + ". Events may have "
+                        + "been missed: reload the current state"));
+                gaps("replay_gap");
+            }
+            int page = Math.max(settings.readBatch(), 100);
+            long limit = 2L * settings.replaySize() + page;
+            StreamId cursor = last;
+            for (long read = 0; read < limit; ) {
+                List<LiveEventEntry> entries = log.after(cursor, page);
+                for (LiveEventEntry entry : entries) {
+                    cursor = entry.id();
+                    upTo = entry.id();
+                    try {
+                        StreamedEvent event = streamed(entry);
+                        if (filter.test(event)) {
+                            frames.add(event.frame());
+                        }
+                    } catch (InvalidLiveEvent skipped) {
+                        // the reader logs it when it delivers the entry
+                    }
+                }
+                read += entries.size();
+                if (entries.size() < page) {
+                    break;
+                }
+            }
+        } catch (RuntimeException redisDown) {
+            LOG.warn("Live events: replay after {} unavailable, Redis cannot be read: {}", lastEventId, redisDown.toString());
+            frames.clear();
+            upTo = null;
+            frames.add(gapFrame("replay_unavailable", lastEventId, null, "the live events stream (Redis) cannot be "
+                    + "read, nothing after id " + lastEventId + " was replayed. Events may have been missed: reload the "
+                    + "current state"));
+            gaps("replay_unavailable");
+        }
+        client.release(frames, upTo, false);
     }
 
     /** Refuses a new stream while shutting down or at the client limit (503 with Retry-After). */
@@ -183,50 +293,36 @@ public final class LiveEventStream implements SmartLifecycle {
         }
     }
 
-    /**
-     * What a reconnecting client gets before the live events: the events it missed; or, when some of them are gone
-     * (older than the buffer) or its id is not this instance's, a {@code stream.gap} event first, then whatever is
-     * still buffered for it (nothing for an unknown id: this instance cannot tell which of its events the client saw).
-     */
-    private List<byte[]> replay(String lastEventId, StreamFilter filter) {
-        ReplayBuffer.Replay replay = buffer.after(lastEventId, firstId, lastIssued, filter);
-        if (replay instanceof ReplayBuffer.Missed missed) {
-            return frames(missed.events());
-        }
-        if (replay instanceof ReplayBuffer.Gap gap) {
-            List<byte[]> frames = new ArrayList<>();
-            frames.add(gapFrame(lastEventId, "replay_gap", gap.missed() + " events after id " + gap.lastEventId()
-                    + " are no longer buffered and were not replayed; the oldest still available is "
-                    + gap.oldestAvailable() + ". Events may have been missed: reload the current state", gap.missed()));
-            frames.addAll(frames(gap.available()));
-            return frames;
-        }
-        return List.of(gapFrame(lastEventId, "replay_unavailable", "event id '" + lastEventId + "' was not issued by "
-                + "this hub instance (restarted or another instance), nothing was replayed. Events may have been "
-                + "missed: reload the current state", null));
+    private byte[] unknownId(String lastEventId) {
+        gaps("replay_unavailable");
+        return gapFrame("replay_unavailable", lastEventId, null, "'" + lastEventId + "' is not an id of the live events "
+                + "stream, nothing was replayed. Events may have been missed: reload the current state");
     }
 
     /**
      * A {@code stream.gap} event: no {@code id} (the browser keeps its last one), sent whatever the client's filter.
-     * {@code data.oldest_available_id} is the oldest id this instance can still replay.
+     * {@code data.oldest_available_id} is the oldest id the stream can still replay, when known.
      */
-    private byte[] gapFrame(String lastEventId, String code, String message, Long missed) {
+    private byte[] gapFrame(String code, String lastEventId, StreamId oldestAvailable, String message) {
         ObjectNode gap = json.createObjectNode().put("type", GAP).put("timestamp", clock.instant().toString())
                 .put("message", message);
-        ObjectNode data = gap.putObject("data").put("code", code).put("last_event_id", lastEventId)
-                .put("oldest_available_id", buffer.size() == 0 ? lastIssued + 1 : oldestBuffered());
-        if (missed != null) {
-            data.put("missed", missed);
+        ObjectNode data = gap.putObject("data").put("code", code);
+        if (lastEventId != null) {
+            data.put("last_event_id", lastEventId);
+        }
+        if (oldestAvailable != null) {
+            data.put("oldest_available_id", oldestAvailable.toString());
         }
         return SseFrames.unnumbered(GAP, gap.toString());
     }
 
-    private static List<byte[]> frames(List<StreamedEvent> events) {
-        return events.stream().map(StreamedEvent::frame).toList();
+    private void gaps(String code) {
+        Counter.builder("hub.live_events.gaps").tag("code", code).description("stream.gap events sent, by code")
+                .register(meters).increment();
     }
 
-    private long oldestBuffered() {
-        return lastIssued - buffer.size() + 1;
+    private static List<byte[]> frames(List<StreamedEvent> events) {
+        return events.stream().map(StreamedEvent::frame).toList();
     }
 
     private void closed(SseConnection client, SseConnection.Closed reason) {
@@ -250,16 +346,16 @@ public final class LiveEventStream implements SmartLifecycle {
         health.put("service", "sse_events");
         health.put("connected_clients", clients.size());
         synchronized (order) {
-            health.put("last_event_id", lastIssued >= firstId ? lastIssued : null);
-            health.put("buffered_events", buffer.size());
+            health.put("last_event_id", lastDispatched == null ? null : lastDispatched.toString());
+            health.put("buffered_events", cache.size());
         }
         return health;
     }
 
-    /** The id the next event gets minus one: for tests and the benchmark. */
-    public long lastEventId() {
+    /** The id of the newest event this instance streamed, or null: for tests and the benchmark. */
+    public String lastEventId() {
         synchronized (order) {
-            return lastIssued;
+            return lastDispatched == null ? null : lastDispatched.toString();
         }
     }
 
@@ -294,7 +390,7 @@ public final class LiveEventStream implements SmartLifecycle {
         return Integer.MAX_VALUE;
     }
 
-    /** An event from the exchange that cannot be streamed. */
+    /** An entry of the stream that is not a live event. */
     public static final class InvalidLiveEvent extends IllegalArgumentException {
         public InvalidLiveEvent(String message) {
             super(message);

@@ -23,7 +23,7 @@ import routes.shared.HttpProblem;
 /**
  * {@code GET /api/v2/events/stream}: the Server-Sent Events stream. A Spring MVC controller, not a Camel REST
  * route, because Camel's platform-http cannot stream a response; the events come from route
- * {@code liveEventReceive} through {@link LiveEventStream}. The request goes into servlet async mode and the
+ * {@code liveEventRead} (the shared Redis stream) through {@link LiveEventStream}. The request goes into servlet async mode and the
  * response is written with non-blocking I/O, so an open stream holds no thread.
  */
 @RestController

@@ -10,30 +10,53 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.core.Ordered;
 import org.springframework.web.filter.CorsFilter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.StringCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import routes.shared.RegisteredExecutor;
 
-/** The live events flow's beans: the stream ({@code liveEventStream}), broadcast validation and CORS. */
+/**
+ * The live events flow's beans: the Redis stream ({@code liveEventLog}), its reader ({@code liveEventReader}), this
+ * instance's clients ({@code liveEventStream}), broadcast validation and CORS.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(LiveEventsSettings.class)
 public class LiveEventsConfiguration {
 
+    /**
+     * The shared Redis stream. XADD, XRANGE and XINFO use the hub's Spring Data Redis connection; the reader's
+     * blocking XREAD gets a Lettuce connection of its own from the same client (same host, password, timeouts).
+     */
     @Bean
-    LiveEventStream liveEventStream(LiveEventsSettings settings, ObjectMapper json, MeterRegistry meters) {
-        return new LiveEventStream(settings, json, Clock.systemUTC(), meters);
+    LiveEventLog liveEventLog(LiveEventsSettings settings, StringRedisTemplate redis, LettuceConnectionFactory connections) {
+        return new LiveEventLog(redis, () -> ((RedisClient) connections.getNativeClient()).connect(StringCodec.UTF8),
+                settings.stream(), settings.replaySize());
+    }
+
+    @Bean
+    LiveEventReader liveEventReader(LiveEventsSettings settings, LiveEventLog log) {
+        return new LiveEventReader(log, settings.readBatch(), settings.readBlockMs(), settings.readRetryMaxMs(), Clock.systemUTC());
+    }
+
+    @Bean
+    LiveEventStream liveEventStream(LiveEventsSettings settings, ObjectMapper json, MeterRegistry meters, LiveEventLog log) {
+        return new LiveEventStream(settings, json, Clock.systemUTC(), meters, log);
     }
 
     /**
      * The one thread every flow's {@code wireTap} to {@code direct:live-event} runs on
      * ({@code executorService: liveEventPublisher}): taps leave in the order the flows made them, so a stream never
-     * shows PROCESSING before QUEUED. An unconfirmed publish takes microseconds; should the queue ever fill (the
-     * broker blocking), the tapping thread publishes itself rather than drop the event.
+     * shows PROCESSING before QUEUED. An XADD takes well under a millisecond; should the queue ever fill (Redis
+     * slow or down: each append then waits up to spring.data.redis.timeout), the tapping thread appends itself
+     * rather than drop the event.
      */
     @Bean
     RegisteredExecutor liveEventPublisher(@Value("${hub.live-events.publish-queue-size:10000}") int queueSize) {

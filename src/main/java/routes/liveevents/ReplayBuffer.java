@@ -2,31 +2,15 @@ package routes.liveevents;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * The last {@code capacity} events, oldest first, for {@code Last-Event-ID} replay. Ids are consecutive, so an
- * event is found by arithmetic. Not thread-safe: {@link LiveEventStream} guards it.
+ * A cache of the last {@code capacity} events this instance's reader delivered, oldest first and without holes (the
+ * stream's order): a client reconnecting with an id in it is replayed from memory, any other id is replayed from the
+ * Redis stream. {@link #clear()} when the reader skipped entries. Not thread-safe: {@link LiveEventStream} guards it.
  */
 final class ReplayBuffer {
-
-    /** What a reconnecting client gets: the events it missed, or why they cannot be replayed. */
-    sealed interface Replay {
-    }
-
-    record Missed(List<StreamedEvent> events) implements Replay {
-    }
-
-    /**
-     * The events after {@code lastEventId} are partly gone: {@code missed} events (ids up to
-     * {@code oldestAvailable - 1}) cannot be replayed; {@code available} are the buffered ones the client wants.
-     */
-    record Gap(long lastEventId, long oldestAvailable, long missed, List<StreamedEvent> available) implements Replay {
-    }
-
-    /** The id was never issued by this instance (another instance, an earlier run, or not an id at all). */
-    record Unknown(String lastEventId) implements Replay {
-    }
 
     private final StreamedEvent[] ring;
     private int start;
@@ -46,40 +30,38 @@ final class ReplayBuffer {
         }
     }
 
+    void clear() {
+        for (int i = 0; i < ring.length; i++) {
+            ring[i] = null;
+        }
+        start = 0;
+        size = 0;
+    }
+
     int size() {
         return size;
     }
 
-    /**
-     * What to send a client whose last received event is {@code lastEventId}, given that this instance issues ids
-     * from {@code firstId} and has issued up to {@code lastIssued}.
-     */
-    Replay after(String lastEventId, long firstId, long lastIssued, Predicate<StreamedEvent> filter) {
-        long last;
-        try {
-            last = Long.parseLong(lastEventId.trim());
-        } catch (NumberFormatException notAnId) {
-            return new Unknown(lastEventId);
-        }
-        if (last > lastIssued || last < firstId - 1) {
-            return new Unknown(lastEventId);
-        }
-        long oldest = size == 0 ? lastIssued + 1 : ring[start].id();
-        if (last < oldest - 1) {
-            return new Gap(last, oldest, oldest - 1 - last, from(0, filter));
-        }
-        return new Missed(from((int) (last + 1 - oldest), filter));
+    /** The newest event delivered, or null. */
+    StreamedEvent newest() {
+        return size == 0 ? null : ring[(start + size - 1) % ring.length];
     }
 
-    /** The buffered events from position {@code first} (0 is the oldest) that pass the filter, oldest first. */
-    private List<StreamedEvent> from(int first, Predicate<StreamedEvent> filter) {
+    /**
+     * The cached events after {@code last} that pass the filter, oldest first, when the cache covers {@code last}
+     * (from its oldest to its newest event); empty when the replay must come from the stream.
+     */
+    Optional<List<StreamedEvent>> after(StreamId last, Predicate<StreamedEvent> filter) {
+        if (size == 0 || ring[start].id().isAfter(last) || last.isAfter(newest().id())) {
+            return Optional.empty();
+        }
         List<StreamedEvent> events = new ArrayList<>();
-        for (int i = first; i < size; i++) {
+        for (int i = 0; i < size; i++) {
             StreamedEvent event = ring[(start + i) % ring.length];
-            if (filter.test(event)) {
+            if (event.id().isAfter(last) && filter.test(event)) {
                 events.add(event);
             }
         }
-        return events;
+        return Optional.of(events);
     }
 }

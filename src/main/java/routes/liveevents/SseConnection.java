@@ -2,6 +2,7 @@ package routes.liveevents;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -16,6 +17,10 @@ import jakarta.servlet.WriteListener;
  * ({@link WriteListener}): a write never blocks the thread that broadcasts, and a client that does not read
  * fills its queue and is disconnected instead of holding memory or threads. Thread-safe: every state change
  * holds this object's monitor.
+ *
+ * <p>Each live event is queued at most once and in id order: the connection remembers the newest id it queued
+ * ({@code lastSent}, at first the client's {@code Last-Event-ID}) and skips older ones. While its replay is read from
+ * the Redis stream it holds the live events back ({@link #release}), so the replay comes first.
  */
 final class SseConnection implements WriteListener, AsyncListener {
 
@@ -29,6 +34,10 @@ final class SseConnection implements WriteListener, AsyncListener {
     private int backlog;
     private final BiConsumer<SseConnection, Closed> onClose;
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    /** The newest event id queued for this client (or the id it reconnected with); older events are skipped. */
+    private StreamId lastSent;
+    /** Live events arriving while the replay is read from Redis; null when not replaying. */
+    private List<StreamedEvent> held;
 
     private AsyncContext async;
     private ServletOutputStream out;
@@ -62,13 +71,80 @@ final class SseConnection implements WriteListener, AsyncListener {
 
     /** Queues the opening frames and the replay; not bounded by the queue size (the replay buffer bounds them). */
     synchronized void start(List<byte[]> frames) {
+        start(frames, null, false);
+    }
+
+    /**
+     * Queues the opening frames (and a replay from the cache) and sets the newest id the client has; with
+     * {@code replaying} the live events are held back until {@link #release} queues the replay read from Redis.
+     */
+    synchronized void start(List<byte[]> frames, StreamId after, boolean replaying) {
         pending.addAll(frames);
         backlog += frames.size();
+        lastSent = after;
+        held = replaying ? new ArrayList<>() : null;
         drain();
     }
 
     /**
-     * Queues a frame for this client. Returns false when the client is gone or was just disconnected because
+     * Ends a replay read from Redis: queues its frames ({@code upTo}: the newest entry it read, whatever the filter),
+     * then the live events held meanwhile that it did not contain, and goes on live. With {@code unknownId} the id the
+     * client came with is forgotten (it is not one of the stream's): every held and later event goes out.
+     */
+    void release(List<byte[]> frames, StreamId upTo, boolean unknownId) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (unknownId) {
+                lastSent = null;
+            }
+            pending.addAll(frames);
+            backlog += frames.size();
+            if (upTo != null && (lastSent == null || upTo.isAfter(lastSent))) {
+                lastSent = upTo;
+            }
+            List<StreamedEvent> live = held == null ? List.of() : held;
+            held = null;
+            for (StreamedEvent event : live) {
+                if (lastSent == null || event.id().isAfter(lastSent)) {
+                    pending.add(event.frame());
+                    lastSent = event.id();
+                }
+            }
+            drain();
+        }
+    }
+
+    /**
+     * Queues a live event the client's filter wants, unless it has it already (replayed, or it reconnected with a
+     * newer id). Returns false when the client is gone or was just disconnected because its queue was full.
+     */
+    boolean offer(StreamedEvent event) {
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            if (held != null) {
+                if (held.size() < capacity) {
+                    held.add(event);
+                    return true;
+                }
+            } else if (lastSent != null && !event.id().isAfter(lastSent)) {
+                return true;
+            } else if (pending.size() < capacity + backlog) {
+                pending.add(event.frame());
+                lastSent = event.id();
+                drain();
+                return !closed;
+            }
+        }
+        close(Closed.TOO_SLOW);
+        return false;
+    }
+
+    /**
+     * Queues a frame without an id (heartbeat, probe, {@code stream.gap}) for this client. Returns false when the client is gone or was just disconnected because
      * its queue was full.
      */
     boolean offer(byte[] frame) {

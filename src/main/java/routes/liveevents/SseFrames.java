@@ -11,7 +11,7 @@ final class SseFrames {
     private SseFrames() {
     }
 
-    static byte[] event(long id, String type, String json) {
+    static byte[] event(String id, String type, String json) {
         return ("id: " + id + "\nevent: " + type + "\ndata: " + oneLine(json) + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 

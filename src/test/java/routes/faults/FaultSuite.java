@@ -73,7 +73,7 @@ final class FaultSuite implements AutoCloseable {
         env.put("PYTHON_EVENT_API_URL", peers.baseUrl() + "/python");
         env.put("API_URL", peers.baseUrl() + "/api");
         env.put("EXTRACTION_WEBHOOK_URL", peers.baseUrl() + "/api/extraction/internal/baseline");
-        env.put("LIVE_EVENTS_EXCHANGE", "faults.live-events");
+        env.put("LIVE_EVENTS_STREAM", "faults:live-events");
         env.putAll(extraEnvironment);
         hub = new PackagedHub(name, freePort(), freePort(), env, List.of());
     }

@@ -46,7 +46,7 @@ class LiveEventsFaultIT {
     @BeforeAll
     void start() throws Exception {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("LIVE_EVENTS_EXCHANGE", "faults.live-events.stream");
+        env.put("LIVE_EVENTS_STREAM", "faults:live-events:stream");
         suite = new FaultSuite("live-events", env);
         suite.startHub();
     }

@@ -69,7 +69,7 @@ class FlowLiveEventsIT {
             events.await(e -> e.is("video.status") && "PROCESSING".equals(e.text("status")));
             LiveEventStreamClient.Event done = events.await(e -> e.is("video.status") && "PROCESSED".equals(e.text("status")));
             assertThat(done.text("video_id")).isEqualTo(transcriptRequestId);
-            assertThat(done.numericId()).isGreaterThan(0);
+            assertThat(done.streamId()).isGreaterThan(StreamId.ZERO);
         }
     }
 

@@ -48,8 +48,9 @@ public final class LiveEventStreamClient implements AutoCloseable {
             return value == null || value.isNull() ? null : value.asText();
         }
 
-        public long numericId() {
-            return Long.parseLong(id);
+        /** The id as a Redis stream id ({@code <ms>-<seq>}), ordered as the stream orders its entries. */
+        public StreamId streamId() {
+            return StreamId.of(id);
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Benchmark of the SSE stream (never run by {@code verify}; bench/live-events/run.sh starts a hub and runs this):
  * N concurrent clients on one non-blocking selector, events POSTed to the internal broadcast endpoint, and for every
- * client and event the time from the POST to the event's arrival (publish -> RabbitMQ fanout -> hub -> client).
+ * client and event the time from the POST to the event's arrival (publish -> Redis stream (XADD, XREAD) -> hub -> client).
  * Prints plain {@code name: value unit} lines. Sends traffic only to 127.0.0.1.
  *
  * <p>Arguments: {@code port secret hubPid clients[,clients...] [events] [intervalMs]}.

@@ -39,9 +39,11 @@ import routes.shared.LiveEvent;
 import routes.support.HubIntegrationTest;
 
 /**
- * The live event stream with a real HTTP client against the whole hub and the machine's RabbitMQ: events published
+ * The live event stream with a real HTTP client against the whole hub and the machine's Redis: events published
  * by flows (direct:live-event) and by workers (the broadcast endpoint) reach SSE clients with type, id and data;
- * filters; replay; slow clients; CORS; and a second hub instance sharing the exchange.
+ * filters; replay from the cache and from the Redis stream; the stream.gap codes; slow clients; CORS; and a second
+ * hub instance sharing the stream (a broadcast on one reaches clients of the other with the same id, a client
+ * resumes on the other with an id the first issued).
  */
 @HubIntegrationTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -49,6 +51,9 @@ class LiveEventsIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static SecondHub second;
+    /** An id this instance streamed before the second instance started, and the events published after it. */
+    private static String issuedBeforeSecondStarted;
+    private static String videoAfterThatId;
 
     @LocalServerPort
     int port;
@@ -70,6 +75,12 @@ class LiveEventsIT {
 
     @Autowired
     LiveEventsSettings settings;
+
+    @Autowired
+    LiveEventLog log;
+
+    @Autowired
+    org.springframework.data.redis.core.StringRedisTemplate redis;
 
     private static BrowserPage page;
 
@@ -147,8 +158,13 @@ class LiveEventsIT {
             LiveEventStreamClient.Event error = events.awaitType("error");
             assertThat(error.data().path("data").path("flow").asText()).isEqualTo("transcripts");
 
-            assertThat(summary.numericId()).isGreaterThan(status.numericId());
-            assertThat(error.numericId()).isGreaterThan(summary.numericId());
+            assertThat(status.id()).matches("\\d+-\\d+");
+            assertThat(summary.streamId()).isGreaterThan(status.streamId());
+            assertThat(error.streamId()).isGreaterThan(summary.streamId());
+            // the id is the entry's in the Redis stream
+            assertThat(redis.opsForStream().range(settings.stream(),
+                    org.springframework.data.domain.Range.closed(status.id(), status.id()))).singleElement()
+                    .satisfies(entry -> assertThat(entry.getValue().get("event").toString()).contains(video, "Transcribing audio..."));
             assertThat(events.retry()).isEqualTo("3000");
         }
     }
@@ -166,6 +182,7 @@ class LiveEventsIT {
             LiveEventStreamClient.Event extraction = events.await(e -> e.is("extraction.completed")
                     && video.equals(e.data().path("data").path("video_id").asText()));
             assertThat(extraction.data().path("data").path("sermon_count").asInt()).isEqualTo(3);
+            assertThat(extraction.id()).as("the 202 names the event's id").isEqualTo(json.readTree(accepted.body()).path("id").asText());
 
             // the previous secret still works during a rotation
             assertThat(broadcast(port, "{\"type\":\"video.status\",\"video_id\":\"" + video
@@ -242,7 +259,9 @@ class LiveEventsIT {
         }
         publish(LiveEvent.videoStatus(video, "PROCESSING", 50, null));
         publish(LiveEvent.videoStatus(video, "PROCESSING", 90, null));
-        await().atMost(Duration.ofSeconds(10)).until(() -> stream.lastEventId() >= Long.parseLong(lastSeen) + 2);
+        // this instance's reader has delivered them (the replay below comes from its cache)
+        await().atMost(Duration.ofSeconds(10)).until(() -> stream.lastEventId() != null
+                && StreamId.of(stream.lastEventId()).isAfter(StreamId.of(lastSeen)));
 
         // a browser reconnects with the header; it wins over the (older) query parameter of the page
         try (LiveEventStreamClient again = LiveEventStreamClient.open(port, "video_id=" + video + "&last_event_id=1",
@@ -251,8 +270,8 @@ class LiveEventsIT {
             publish(LiveEvent.videoStatus(video, "PROCESSED", 100, null));
             again.await(e -> "PROCESSED".equals(e.text("status")));
             assertThat(again.events()).extracting(e -> e.data().path("progress").asInt()).containsExactly(50, 90, 100);
-            List<Long> ids = again.events().stream().map(LiveEventStreamClient.Event::numericId).toList();
-            assertThat(ids).isSorted().doesNotHaveDuplicates().allMatch(id -> id > Long.parseLong(lastSeen));
+            List<StreamId> ids = again.events().stream().map(LiveEventStreamClient.Event::streamId).toList();
+            assertThat(ids).isSorted().doesNotHaveDuplicates().allMatch(id -> id.isAfter(StreamId.of(lastSeen)));
         }
         try (LiveEventStreamClient fromQuery = LiveEventStreamClient.open(port, "video_id=" + video + "&last_event_id=" + lastSeen)) {
             fromQuery.await(e -> "PROCESSED".equals(e.text("status")));
@@ -265,34 +284,40 @@ class LiveEventsIT {
     void aReplayThatCannotBeDoneIsSignalledWithAStreamGapEvent() throws Exception {
         String video = video();
         publish(LiveEvent.videoStatus(video, "QUEUED", 0, null));
-        await().atMost(Duration.ofSeconds(10)).until(() -> stream.health().get("last_event_id") != null);
-        long oldest = stream.lastEventId() - ((Integer) stream.health().get("buffered_events")) + 1;
+        String lastSeen;
+        try (LiveEventStreamClient first = LiveEventStreamClient.open(port, "video_id=" + video)) {
+            publish(LiveEvent.videoStatus(video, "PROCESSING", 10, null));
+            lastSeen = first.await(e -> e.data().path("progress").asInt() == 10).id();
+        }
 
-        try (LiveEventStreamClient unknown = LiveEventStreamClient.open(port, "video_id=" + video, Map.of("Last-Event-ID", "42"))) {
+        // not an id of the stream: the old per-instance numbering
+        try (LiveEventStreamClient unknown = LiveEventStreamClient.open(port, "video_id=" + video,
+                Map.of("Last-Event-ID", "1763763435000042"))) {
             LiveEventStreamClient.Event gap = unknown.awaitType("stream.gap");
             assertThat(gap.id()).isNull();
             assertThat(gap.data().path("data").path("code").asText()).isEqualTo("replay_unavailable");
             assertThat(gap.text("message")).contains("may have been missed");
         }
 
-        // fill the replay buffer past its size so the oldest events are gone
-        int size = environment.getProperty("hub.live-events.replay-buffer-size", Integer.class);
-        for (int i = 0; i <= size; i++) {
-            stream.dispatch("{\"type\":\"video.status\",\"video_id\":\"it-filler\",\"status\":\"PROCESSING\",\"progress\":1}");
+        // append past the stream's cap (MAXLEN ~ trims whole nodes of 100 entries: a few hundred more than the cap)
+        int size = settings.replaySize();
+        for (int i = 0; i < size + 300; i++) {
+            log.append("{\"type\":\"video.status\",\"video_id\":\"it-filler\",\"status\":\"PROCESSING\",\"progress\":1}");
         }
-        String lastSeen = String.valueOf(oldest);
-        stream.dispatch("{\"type\":\"video.status\",\"video_id\":\"" + video + "\",\"status\":\"PROCESSING\",\"progress\":60}");
+        publish(LiveEvent.videoStatus(video, "PROCESSING", 60, null));
+        assertThat(log.state().trimmedAfter(StreamId.of(lastSeen))).as("the stream trimmed what came after " + lastSeen).isTrue();
         try (LiveEventStreamClient gapped = LiveEventStreamClient.open(port, "video_id=" + video, Map.of("Last-Event-ID", lastSeen))) {
             LiveEventStreamClient.Event gap = gapped.awaitType("stream.gap");
             assertThat(gap.id()).isNull();
             assertThat(gap.data().path("data").path("code").asText()).isEqualTo("replay_gap");
-            assertThat(gap.data().path("data").path("oldest_available_id").asLong()).isGreaterThan(oldest + 1);
-            assertThat(gap.text("message")).contains("no longer buffered");
-            // what is still buffered for the client follows the gap, then the stream goes on live
+            assertThat(StreamId.of(gap.data().path("data").path("oldest_available_id").asText())).isGreaterThan(StreamId.of(lastSeen));
+            assertThat(gap.text("message")).contains("no longer in the live events stream");
+            // what the stream still holds for the client follows the gap, then the stream goes on live
             assertThat(gapped.awaitType("video.status").data().path("progress").asInt()).isEqualTo(60);
             publish(LiveEvent.videoStatus(video, "PROCESSED", 100, null));
             assertThat(gapped.awaitType("video.status").text("status")).isEqualTo("PROCESSED");
             assertThat(gapped.events().get(0).type()).isEqualTo("stream.gap");
+            assertThat(gapped.events()).filteredOn(e -> e.is("stream.gap")).hasSize(1);
         }
     }
 
@@ -305,7 +330,7 @@ class LiveEventsIT {
             assertThat(health.path("status").asText()).isEqualTo("healthy");
             assertThat(health.path("service").asText()).isEqualTo("sse_events");
             assertThat(health.path("connected_clients").asInt()).isEqualTo(before + 1);
-            assertThat(health.path("last_event_id").asLong()).isEqualTo(stream.lastEventId());
+            assertThat(health.path("last_event_id").asText()).isEqualTo(stream.lastEventId());
         }
     }
 
@@ -329,7 +354,7 @@ class LiveEventsIT {
             for (int batch = 0; batch < total / 100; batch++) {
                 for (int i = 0; i < 100; i++) {
                     int n = batch * 100 + i;
-                    stream.dispatch("{\"type\":\"video.status\",\"video_id\":\"" + video + "\",\"status\":\"PROCESSING\","
+                    log.append("{\"type\":\"video.status\",\"video_id\":\"" + video + "\",\"status\":\"PROCESSING\","
                             + "\"progress\":" + (n % 100) + ",\"message\":\"" + n + " " + filler + "\"}");
                 }
                 int last = batch * 100 + 99;
@@ -354,7 +379,23 @@ class LiveEventsIT {
             assertThat(text).startsWith("HTTP/1.1 200");
             int received = text.split("event: video.status", -1).length - 1;
             assertThat(received).isLessThan(total);
+        } finally {
+            // 1,200 events of 32 KB: give the memory back (the later tests need none of them)
+            redis.opsForStream().trim(settings.stream(), 50, true);
         }
+    }
+
+    @Test
+    @Order(11)
+    void anIdIssuedBeforeTheSecondInstanceStarts() throws Exception {
+        String video = video();
+        try (LiveEventStreamClient events = LiveEventStreamClient.open(port, "video_id=" + video)) {
+            publish(LiveEvent.videoStatus(video, "QUEUED", 0, "seen on hub 1"));
+            issuedBeforeSecondStarted = events.await(e -> "seen on hub 1".equals(e.text("message"))).id();
+        }
+        publish(LiveEvent.videoStatus(video, "PROCESSING", 50, "missed 1"));
+        publish(LiveEvent.videoStatus(video, "PROCESSED", 100, "missed 2"));
+        videoAfterThatId = video;
     }
 
     @Test
@@ -393,7 +434,7 @@ class LiveEventsIT {
 
     @Test
     @Order(20)
-    void aSecondHubInstanceStreamsTheSameEventsAndSendsHeartbeats() throws Exception {
+    void aBroadcastOnOneInstanceReachesTheClientsOfTheOtherWithTheSameId() throws Exception {
         secondHub();
         String video = video();
         try (LiveEventStreamClient here = LiveEventStreamClient.open(port, "video_id=" + video);
@@ -402,21 +443,54 @@ class LiveEventsIT {
             assertThat(beat.id()).isNull();
             assertThat(beat.text("timestamp")).isNotBlank();
 
-            // published on the first instance (flow route) and on the second (worker endpoint): both reach both
+            // a worker's broadcast on this instance, a flow's event and a broadcast on the second one: all reach both
+            HttpResponse<String> onFirst = broadcast(port, "{\"type\":\"video.status\",\"video_id\":\"" + video
+                    + "\",\"status\":\"QUEUED\",\"message\":\"broadcast on hub 1\"}", "it-secret");
+            assertThat(onFirst.statusCode()).isEqualTo(202);
             publish(LiveEvent.videoStatus(video, "PROCESSING", 30, "from hub 1"));
             assertThat(broadcast(second.port(), "{\"type\":\"video.status\",\"video_id\":\"" + video
                     + "\",\"status\":\"PROCESSED\",\"progress\":100,\"message\":\"from hub 2\"}", "it-secret").statusCode()).isEqualTo(202);
             for (LiveEventStreamClient client : List.of(here, there)) {
-                client.await(e -> "from hub 1".equals(e.text("message")));
                 client.await(e -> "from hub 2".equals(e.text("message")));
             }
+            // the same events, in the same order, with the same ids on both instances
+            assertThat(there.events()).filteredOn(e -> e.id() != null).extracting(e -> e.id() + " " + e.text("message"))
+                    .containsExactlyElementsOf(here.events().stream().filter(e -> e.id() != null)
+                            .map(e -> e.id() + " " + e.text("message")).toList())
+                    .hasSize(3);
+            assertThat(here.events().get(0).id()).isEqualTo(json.readTree(onFirst.body()).path("id").asText());
         }
-        // each instance consumes a queue of its own, the one its RabbitAdmin declares (the name is fixed per start)
-        String mine = settings.queue();
-        assertThat(environment.getProperty("hub.live-events.queue")).as("the queue name, looked up again").isEqualTo(mine);
-        String theirs = second.bean(LiveEventsSettings.class).queue();
-        assertThat(theirs).isNotEqualTo(mine)
-                .isEqualTo(second.bean(Environment.class).getProperty("hub.live-events.queue"));
+    }
+
+    @Test
+    @Order(22)
+    void aClientResumesOnTheOtherInstanceWithAnIdTheFirstIssued() throws Exception {
+        secondHub();
+        assertThat(issuedBeforeSecondStarted).as("set by test 11").isNotNull();
+        // an id from before the second instance started: not in its cache, replayed from the Redis stream
+        try (LiveEventStreamClient there = LiveEventStreamClient.open(second.port(), "video_id=" + videoAfterThatId,
+                Map.of("Last-Event-ID", issuedBeforeSecondStarted))) {
+            there.await(e -> "missed 2".equals(e.text("message")));
+            assertThat(there.events()).extracting(e -> e.text("message")).containsExactly("missed 1", "missed 2");
+        }
+
+        // an id issued on this instance while the second runs: the second replays it from its cache
+        String video = video();
+        String lastSeen;
+        try (LiveEventStreamClient here = LiveEventStreamClient.open(port, "video_id=" + video)) {
+            publish(LiveEvent.videoStatus(video, "QUEUED", 0, "seen"));
+            lastSeen = here.await(e -> "seen".equals(e.text("message"))).id();
+        }
+        publish(LiveEvent.videoStatus(video, "PROCESSING", 40, "missed"));
+        LiveEventStream secondStream = second.bean(LiveEventStream.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> secondStream.lastEventId() != null
+                && StreamId.of(secondStream.lastEventId()).isAfter(StreamId.of(lastSeen)));
+        try (LiveEventStreamClient there = LiveEventStreamClient.open(second.port(), "video_id=" + video + "&last_event_id=" + lastSeen)) {
+            there.await(e -> "missed".equals(e.text("message")));
+            publish(LiveEvent.videoStatus(video, "PROCESSED", 100, "live"));
+            there.await(e -> "live".equals(e.text("message")));
+            assertThat(there.events()).extracting(e -> e.text("message")).containsExactly("missed", "live");
+        }
     }
 
     @Test
@@ -459,7 +533,7 @@ class LiveEventsIT {
 
         publish(LiveEvent.videoStatus(video, "PROCESSING", 75, "Analyzing content..."));
         JsonNode received = json.readTree(page.awaitReceived(Duration.ofSeconds(10)));
-        assertThat(received.path("id").asText()).matches("\\d+");
+        assertThat(received.path("id").asText()).matches("\\d+-\\d+");
         assertThat(received.path("data").path("video_id").asText()).isEqualTo(video);
         assertThat(received.path("data").path("status").asText()).isEqualTo("PROCESSING");
         assertThat(received.path("data").path("progress").asInt()).isEqualTo(75);

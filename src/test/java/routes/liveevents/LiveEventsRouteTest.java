@@ -1,20 +1,32 @@
 package routes.liveevents;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 
-import java.net.ConnectException;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
-import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.AmqpConnectException;
+import org.mockito.ArgumentCaptor;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
@@ -22,10 +34,14 @@ import org.springframework.test.context.ActiveProfiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.lettuce.core.RedisException;
 import routes.HubApplication;
 import routes.shared.LiveEvent;
 
-/** The live-events routes with the exchange mocked: publishing, the broadcast endpoint's answers, receiving, heartbeat. */
+/**
+ * The live-events routes with the Redis stream mocked ({@link LiveEventLog}): appending, the broadcast endpoint's
+ * answers, the reader (delivery, backoff, resume), heartbeat.
+ */
 @CamelSpringBootTest
 @SpringBootTest(classes = HubApplication.class)
 @ActiveProfiles("unit")
@@ -48,15 +64,17 @@ class LiveEventsRouteTest {
     @Autowired
     ObjectMapper json;
 
-    MockEndpoint exchangeMock;
+    @MockitoBean
+    LiveEventLog log;
+
+    @Autowired
+    LiveEventReader reader;
 
     @BeforeEach
     void adviseAndStart() throws Exception {
         // advised once per (cached) context: after that the routes are running
         if (!camelContext.isStarted()) {
-            AdviceWith.adviceWith(camelContext, "liveEventFanout",
-                    a -> a.weaveById("liveEventPublishToExchange").replace().to("mock:liveEventsExchange"));
-            AdviceWith.adviceWith(camelContext, "liveEventReceive", a -> a.replaceFromWith("direct:liveEventReceiveTest"));
+            AdviceWith.adviceWith(camelContext, "liveEventRead", a -> a.replaceFromWith("direct:liveEventReadTest"));
             AdviceWith.adviceWith(camelContext, "liveEventHeartbeat", a -> a.replaceFromWith("direct:liveEventHeartbeatTest"));
             AdviceWith.adviceWith(camelContext, "liveEventProbe", a -> a.replaceFromWith("direct:liveEventProbeTest"));
             // REST routes: Camel inlines the direct: route into the REST route (camel.rest.inline-routes), which keeps
@@ -66,14 +84,18 @@ class LiveEventsRouteTest {
             if (!camelContext.isStarted()) {
                 camelContext.start();
             }
-            for (String route : new String[] {"liveEventPublish", "liveEventFanout", "liveEventReceive", "liveEventHeartbeat",
+            for (String route : new String[] {"liveEventPublish", "liveEventAppend", "liveEventRead", "liveEventHeartbeat",
                     "liveEventProbe", "liveEventsHealth", "liveEventBroadcast"}) {
                 camelContext.getRouteController().startRoute(route);
             }
         }
-        exchangeMock = camelContext.getEndpoint("mock:liveEventsExchange", MockEndpoint.class);
-        exchangeMock.reset();
-        exchangeMock.whenAnyExchangeReceived(e -> { });
+        when(log.append(anyString())).thenReturn("1767225600000-0");
+    }
+
+    private String appended() {
+        ArgumentCaptor<String> body = ArgumentCaptor.forClass(String.class);
+        verify(log).append(body.capture());
+        return body.getValue();
     }
 
     @Test
@@ -83,31 +105,27 @@ class LiveEventsRouteTest {
     }
 
     @Test
-    void aFlowsEventGoesToTheFanoutExchangeAsJson() throws Exception {
-        exchangeMock.expectedMessageCount(1);
-        template.send("direct:live-event", e -> {
+    void aFlowsEventIsAppendedToTheStreamAsJson() throws Exception {
+        Exchange sent = template.send("direct:live-event", e -> {
             e.setProperty("liveEvent", LiveEvent.videoStatus("v1", "PROCESSING", 45, "Transcribing audio..."));
             e.getMessage().setHeader("SomeFlowHeader", "must not leak");
         });
-        exchangeMock.assertIsSatisfied();
-        Exchange sent = exchangeMock.getReceivedExchanges().get(0);
-        JsonNode body = json.readTree(sent.getMessage().getBody(String.class));
+        assertThat(sent.getException()).isNull();
+        JsonNode body = json.readTree(appended());
         assertThat(body.path("type").asText()).isEqualTo("video.status");
         assertThat(body.path("video_id").asText()).isEqualTo("v1");
         assertThat(body.path("status").asText()).isEqualTo("PROCESSING");
         assertThat(body.path("progress").asInt()).isEqualTo(45);
         assertThat(body.has("data")).isFalse();
-        assertThat(sent.getMessage().getHeader("CamelSpringRabbitmqContentType")).isEqualTo("application/json");
-        assertThat(sent.getMessage().getHeaders()).doesNotContainKey("SomeFlowHeader");
+        assertThat(sent.getProperty("liveEventId")).isEqualTo("1767225600000-0");
     }
 
     @Test
-    void aFailedPublishNeverFailsTheFlow() {
-        exchangeMock.whenAnyExchangeReceived(e -> {
-            throw new AmqpConnectException(new ConnectException("broker down"));
-        });
+    void aFailedAppendNeverFailsTheFlow() {
+        when(log.append(anyString())).thenThrow(new RedisConnectionFailureException("Unable to connect to Redis"));
         Exchange result = template.send("direct:live-event", e -> e.setProperty("liveEvent", LiveEvent.summaryReady("v1", Map.of())));
         assertThat(result.getException()).isNull();
+        verify(log).append(anyString());
     }
 
     private Exchange broadcast(String secret, String body) {
@@ -124,23 +142,22 @@ class LiveEventsRouteTest {
     }
 
     @Test
-    void aValidBroadcastIsPublishedAnd202() throws Exception {
-        exchangeMock.expectedMessageCount(1);
+    void aValidBroadcastIsAppendedAnd202WithItsId() throws Exception {
         Exchange answer = broadcast(SECRET, "{\"type\":\"video.status\",\"video_id\":\"v1\",\"status\":\"PROCESSED\",\"progress\":100,"
                 + "\"data\":{\"duration\":3600}}");
         assertThat(status(answer)).isEqualTo(202);
-        assertThat(json.readTree(answer.getMessage().getBody(String.class)).path("type").asText()).isEqualTo("video.status");
+        JsonNode accepted = json.readTree(answer.getMessage().getBody(String.class));
+        assertThat(accepted.path("type").asText()).isEqualTo("video.status");
+        assertThat(accepted.path("id").asText()).isEqualTo("1767225600000-0");
         assertThat(answer.getMessage().getHeaders()).doesNotContainKey("X-Internal-Secret");
-        exchangeMock.assertIsSatisfied();
-        JsonNode published = json.readTree(exchangeMock.getReceivedExchanges().get(0).getMessage().getBody(String.class));
+        JsonNode published = json.readTree(appended());
         assertThat(published.path("status").asText()).isEqualTo("PROCESSED");
         assertThat(published.path("data").path("duration").asInt()).isEqualTo(3600);
         assertThat(published.path("timestamp").asText()).isNotBlank();
     }
 
     @Test
-    void aBadBroadcastIs400NamingTheFieldAndIsNotPublished() throws Exception {
-        exchangeMock.expectedMessageCount(0);
+    void aBadBroadcastIs400NamingTheFieldAndIsNotAppended() throws Exception {
         Exchange answer = broadcast(SECRET, "{\"type\":\"video.status\",\"video_id\":\"v1\",\"status\":\"DONE\"}");
         assertThat(status(answer)).isEqualTo(400);
         JsonNode problem = json.readTree(answer.getMessage().getBody(String.class));
@@ -153,36 +170,51 @@ class LiveEventsRouteTest {
 
         Exchange tooBig = broadcast(SECRET, "{\"type\":\"error\",\"message\":\"" + "x".repeat(70_000) + "\"}");
         assertThat(status(tooBig)).isEqualTo(413);
-        exchangeMock.assertIsSatisfied();
+        verify(log, never()).append(anyString());
     }
 
     @Test
     void aBroadcastWithoutTheSecretIs401() {
-        exchangeMock.expectedMessageCount(0);
         assertThat(status(broadcast(null, "{\"type\":\"error\"}"))).isEqualTo(401);
         assertThat(status(broadcast("guess", "{\"type\":\"error\"}"))).isEqualTo(401);
+        verify(log, never()).append(anyString());
     }
 
     @Test
-    void aBroadcastTheExchangeRefusesIs503WithRetryAfter() throws Exception {
-        exchangeMock.whenAnyExchangeReceived(e -> {
-            throw new AmqpConnectException(new ConnectException("broker down"));
-        });
-        Exchange answer = broadcast(SECRET, "{\"type\":\"error\",\"message\":\"dead-lettered\"}");
-        assertThat(status(answer)).isEqualTo(503);
-        assertThat(answer.getMessage().getHeader("Retry-After")).hasToString("5");
-        assertThat(json.readTree(answer.getMessage().getBody(String.class)).path("error").asText()).isEqualTo("exchange_unavailable");
+    void aBroadcastRedisDoesNotTakeIs503WithRetryAfter() throws Exception {
+        for (RuntimeException down : new RuntimeException[] {new RedisConnectionFailureException("Unable to connect to Redis"),
+                new QueryTimeoutException("Redis command timed out"), new RedisException("Connection closed")}) {
+            doThrow(down).when(log).append(anyString());
+            Exchange answer = broadcast(SECRET, "{\"type\":\"error\",\"message\":\"dead-lettered\"}");
+            assertThat(status(answer)).as(down.toString()).isEqualTo(503);
+            assertThat(answer.getMessage().getHeader("Retry-After")).hasToString("5");
+            assertThat(json.readTree(answer.getMessage().getBody(String.class)).path("error").asText()).isEqualTo("stream_unavailable");
+        }
     }
 
     @Test
-    void receivedEventsAreNumberedAndUnreadableOnesSkipped() {
-        long before = stream.lastEventId();
-        template.sendBody("direct:liveEventReceiveTest", "{\"type\":\"summary.ready\",\"video_id\":\"v1\"}".getBytes());
-        assertThat(stream.lastEventId()).isEqualTo(before + 1);
+    void theReaderStreamsWhatItReadsAndResumesFromTheLastIdAfterARedisError() throws Exception {
+        when(log.state()).thenReturn(StreamState.EMPTY);
+        when(log.read(any(), anyInt(), anyLong()))
+                .thenReturn(List.of(new LiveEventEntry(StreamId.of("1767225600001-0"), "{\"type\":\"summary.ready\",\"video_id\":\"v1\"}"),
+                        new LiveEventEntry(StreamId.of("1767225600001-1"), "not an event")))
+                .thenThrow(new RedisConnectionFailureException("Unable to connect to Redis"))
+                .thenReturn(List.of(new LiveEventEntry(StreamId.of("1767225600002-0"), "{\"type\":\"error\"}")));
 
-        Exchange skipped = template.send("direct:liveEventReceiveTest", e -> e.getMessage().setBody("not an event"));
-        assertThat(skipped.getException()).isNull();
-        assertThat(stream.lastEventId()).isEqualTo(before + 1);
+        Exchange first = template.send("direct:liveEventReadTest", e -> { });
+        assertThat(first.getException()).isNull();
+        assertThat(stream.lastEventId()).as("the unreadable entry is skipped").isEqualTo("1767225600001-0");
+
+        long started = System.nanoTime();
+        Exchange failed = template.send("direct:liveEventReadTest", e -> { });
+        assertThat(failed.getException()).isNull();
+        assertThat(failed.getMessage().getHeader("liveEventRetryMs")).isEqualTo(LiveEventReader.FIRST_RETRY_MS);
+        assertThat(System.nanoTime() - started).as("backed off").isGreaterThanOrEqualTo(LiveEventReader.FIRST_RETRY_MS * 1_000_000);
+        assertThat(reader.resumeId()).isEqualTo("1767225600001-1");
+
+        template.send("direct:liveEventReadTest", e -> { });
+        assertThat(stream.lastEventId()).isEqualTo("1767225600002-0");
+        verify(log, times(2)).read(eq(StreamId.of("1767225600001-1")), anyInt(), anyLong());
     }
 
     @Test

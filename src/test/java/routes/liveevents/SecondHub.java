@@ -21,6 +21,8 @@ final class SecondHub implements AutoCloseable {
             "hub.peers.transcript-api", "hub.peers.llm", "hub.peers.python-event-api", "hub.peers.api",
             "hub.peers.extraction-webhook"};
 
+    private static final String SKIP_START = "skipStartingCamelContext";
+
     private final ConfigurableApplicationContext context;
 
     private SecondHub(ConfigurableApplicationContext context) {
@@ -43,7 +45,25 @@ final class SecondHub implements AutoCloseable {
         }
         args.addAll(List.of(extraArgs));
         SpringApplication app = new SpringApplicationBuilder(HubApplication.class).profiles("it").build();
-        return new SecondHub(app.run(args.toArray(String[]::new)));
+        // Camel's test listener holds back the start of CamelContexts while it prepares a test class whose (cached)
+        // context is already running, and does not always let go: this instance's Camel must start
+        String skip = System.clearProperty(SKIP_START);
+        allowCamelStart();
+        try {
+            return new SecondHub(app.run(args.toArray(String[]::new)));
+        } finally {
+            if (skip != null) {
+                System.setProperty(SKIP_START, skip);
+            }
+        }
+    }
+
+    private static void allowCamelStart() {
+        try {
+            Class.forName("org.apache.camel.spring.SpringCamelContext").getMethod("setNoStart", boolean.class).invoke(null, false);
+        } catch (ReflectiveOperationException | LinkageError absent) {
+            // an older Camel without the switch
+        }
     }
 
     int port() {

@@ -14,8 +14,8 @@ class SseFramesTest {
 
     @Test
     void anEventHasIdTypeAndOneDataLine() {
-        assertThat(text(SseFrames.event(7, "video.status", "{\"a\":1}")))
-                .isEqualTo("id: 7\nevent: video.status\ndata: {\"a\":1}\n\n");
+        assertThat(text(SseFrames.event("1767225600000-7", "video.status", "{\"a\":1}")))
+                .isEqualTo("id: 1767225600000-7\nevent: video.status\ndata: {\"a\":1}\n\n");
     }
 
     @Test
@@ -25,7 +25,7 @@ class SseFramesTest {
 
     @Test
     void prettyPrintedJsonStaysOneDataLine() {
-        assertThat(text(SseFrames.event(1, "error", "{\r\n  \"a\": 1\n}"))).isEqualTo("id: 1\nevent: error\ndata: {  \"a\": 1}\n\n");
+        assertThat(text(SseFrames.event("1-0", "error", "{\r\n  \"a\": 1\n}"))).isEqualTo("id: 1-0\nevent: error\ndata: {  \"a\": 1}\n\n");
     }
 
     @Test

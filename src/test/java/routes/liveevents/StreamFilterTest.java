@@ -12,7 +12,7 @@ import routes.shared.HttpProblem;
 class StreamFilterTest {
 
     private static StreamedEvent event(String type, String video) {
-        return StreamedEvent.of(1, type, video, "{}");
+        return StreamedEvent.of(StreamId.of("1-0"), type, video, "{}");
     }
 
     @Test

@@ -42,7 +42,7 @@ class KubernetesManifestTest {
     private static final Path MANIFEST = Path.of("target/classes/META-INF/jkube/kubernetes.yml");
     private static final Path CHART = Path.of("target/jkube/helm/integration-hub/kubernetes");
     /** Set by the platform or left unset on purpose (README: "leave unset"). */
-    private static final Set<String> NOT_CONFIGURED = Set.of("LIVE_EVENTS_QUEUE", "HOSTNAME");
+    private static final Set<String> NOT_CONFIGURED = Set.of("HOSTNAME");
 
     private final KubernetesSerialization serialization = new KubernetesSerialization();
     private final List<HasMetadata> items = load();

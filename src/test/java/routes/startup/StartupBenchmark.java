@@ -95,7 +95,7 @@ public final class StartupBenchmark {
             env.put("PYTHON_EVENT_API_URL", peers.baseUrl() + "/python");
             env.put("API_URL", peers.baseUrl() + "/api");
             env.put("EXTRACTION_WEBHOOK_URL", peers.baseUrl() + "/api/extraction/internal/baseline");
-            env.put("LIVE_EVENTS_EXCHANGE", "bench.startup.live-events");
+            env.put("LIVE_EVENTS_STREAM", "bench:startup:live-events");
             env.put("HOSTNAME", "bench-startup");
             // first start migrates the schema (and, for a training run, writes the CDS archive): untimed, so every
             // timed round starts on the same database
