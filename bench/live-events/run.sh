@@ -29,6 +29,7 @@ java -Xms256m -Xmx"$HUB_HEAP" -XX:+UseSerialGC -cp "$HUB_TEST_CP" routes.HubAppl
   --server.tomcat.max-connections=12000 \
   --server.tomcat.accept-count=1000 \
   --hub.live-events.max-clients=11000 \
+  --hub.live-events.max-streams-per-client=11000 \
   --hub.security.internal-secret="$SECRET" \
   --hub.access.public-callback-rate-limit.per-second=1000000 \
   --hub.access.public-callback-rate-limit.burst=1000000 \

@@ -53,6 +53,9 @@ public final class LiveEventStream implements SmartLifecycle {
     private final LiveEventLog log;
     private final ReplayBuffer cache;
     private final Map<Long, SseConnection> clients = new ConcurrentHashMap<>();
+    // open (and admitted) streams per client address, and each stream's address
+    private final Map<String, Integer> streamsPerCaller = new ConcurrentHashMap<>();
+    private final Map<Long, String> callers = new ConcurrentHashMap<>();
     private final AtomicLong connectionNumbers = new AtomicLong();
     private final Object order = new Object();
     private StreamId lastDispatched;
@@ -60,6 +63,7 @@ public final class LiveEventStream implements SmartLifecycle {
     private volatile boolean accepting = true;
 
     private final Counter dispatched;
+    private final Counter refusedPerCaller;
     private final Map<SseConnection.Closed, Counter> closed = new LinkedHashMap<>();
     private final MeterRegistry meters;
 
@@ -74,6 +78,8 @@ public final class LiveEventStream implements SmartLifecycle {
                 .register(meters);
         this.dispatched = Counter.builder("hub.live_events.events").description("live events read from the stream and streamed")
                 .register(meters);
+        this.refusedPerCaller = Counter.builder("hub.live_events.refused").tag("reason", "too_many_streams")
+                .description("streams refused because their client had too many open").register(meters);
         for (SseConnection.Closed reason : SseConnection.Closed.values()) {
             closed.put(reason, Counter.builder("hub.live_events.disconnects").tag("reason", reason.name().toLowerCase())
                     .description("SSE streams ended").register(meters));
@@ -196,9 +202,11 @@ public final class LiveEventStream implements SmartLifecycle {
      * for a reconnect, the events it missed (after a {@code stream.gap} event when some cannot be replayed). A
      * replay from the Redis stream is read on the calling (request) thread; live events wait for it.
      */
-    SseConnection open(AsyncContext async, ServletOutputStream out, StreamFilter filter, String lastEventId) throws IOException {
+    SseConnection open(AsyncContext async, ServletOutputStream out, StreamFilter filter, String lastEventId,
+                       String caller) throws IOException {
         SseConnection client = new SseConnection(connectionNumbers.incrementAndGet(), filter, settings.clientQueueSize(),
                 this::closed);
+        callers.put(client.number(), caller);
         List<byte[]> opening = new ArrayList<>();
         opening.add(SseFrames.opening(settings.retryMs()));
         StreamId fromStream = null;
@@ -282,8 +290,12 @@ public final class LiveEventStream implements SmartLifecycle {
         client.release(frames, upTo, false);
     }
 
-    /** Refuses a new stream while shutting down or at the client limit (503 with Retry-After). */
-    void admit() {
+    /**
+     * Refuses a new stream while shutting down or at the client limit (503 with Retry-After), or when {@code caller}
+     * (the client's address) has {@code max-streams-per-client} open here already (429 with Retry-After). An admitted
+     * stream counts for its caller until it closes: {@link #open} it, or {@link #release} it when it never opens.
+     */
+    void admit(String caller) {
         if (!accepting) {
             throw new HttpProblem(503, "shutting_down", null, "this hub instance is shutting down; reconnect", 1);
         }
@@ -291,6 +303,29 @@ public final class LiveEventStream implements SmartLifecycle {
             throw new HttpProblem(503, "too_many_clients", null,
                     "this hub instance streams to its maximum of " + settings.maxClients() + " clients", 5);
         }
+        boolean[] over = {false};
+        streamsPerCaller.compute(caller, (key, open) -> {
+            int now = open == null ? 0 : open;
+            if (now >= settings.maxStreamsPerClient()) {
+                over[0] = true;
+                return open;
+            }
+            return now + 1;
+        });
+        if (over[0]) {
+            refusedPerCaller.increment();
+            throw new HttpProblem(429, "too_many_streams", null, "this client has " + settings.maxStreamsPerClient()
+                    + " streams open on this hub instance already (LIVE_EVENTS_MAX_STREAMS_PER_CLIENT); close one", 5);
+        }
+    }
+
+    /** Gives back a stream {@link #admit} counted for {@code caller}. */
+    void release(String caller) {
+        streamsPerCaller.computeIfPresent(caller, (key, open) -> open <= 1 ? null : open - 1);
+    }
+
+    int streamsOf(String caller) {
+        return streamsPerCaller.getOrDefault(caller, 0);
     }
 
     private byte[] unknownId(String lastEventId) {
@@ -326,6 +361,10 @@ public final class LiveEventStream implements SmartLifecycle {
     }
 
     private void closed(SseConnection client, SseConnection.Closed reason) {
+        String caller = callers.remove(client.number());
+        if (caller != null) {
+            release(caller);
+        }
         if (clients.remove(client.number()) != null) {
             closed.get(reason).increment();
             if (reason == SseConnection.Closed.TOO_SLOW) {

@@ -44,18 +44,29 @@ public class LiveEventStreamController {
                        @RequestParam(name = "last_event_id", required = false) String lastEventIdParam,
                        @RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader) throws IOException {
         StreamFilter filter = StreamFilter.of(videoIds, types);
-        stream.admit();
-        // a browser reconnecting sends the header with the newest id; the query parameter is the page's first choice
-        String lastEventId = lastEventIdHeader != null && !lastEventIdHeader.isBlank() ? lastEventIdHeader : lastEventIdParam;
+        // the client, for the per-client cap: its address (the forwarded one behind a proxy with
+        // server.forward-headers-strategy=native)
+        String caller = request.getRemoteAddr();
+        stream.admit(caller);
+        boolean opened = false;
+        try {
+            // a browser reconnecting sends the header with the newest id; the query parameter is the page's first choice
+            String lastEventId = lastEventIdHeader != null && !lastEventIdHeader.isBlank() ? lastEventIdHeader : lastEventIdParam;
 
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType("text/event-stream");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-        response.setHeader("X-Accel-Buffering", "no");
-        AsyncContext async = request.startAsync(request, response);
-        async.setTimeout(0);
-        stream.open(async, response.getOutputStream(), filter, lastEventId);
+            response.setStatus(HttpServletResponse.SC_OK);
+            response.setContentType("text/event-stream");
+            response.setCharacterEncoding("UTF-8");
+            response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+            response.setHeader("X-Accel-Buffering", "no");
+            AsyncContext async = request.startAsync(request, response);
+            async.setTimeout(0);
+            stream.open(async, response.getOutputStream(), filter, lastEventId, caller);
+            opened = true;
+        } finally {
+            if (!opened) {
+                stream.release(caller);
+            }
+        }
     }
 
     @ExceptionHandler(HttpProblem.class)

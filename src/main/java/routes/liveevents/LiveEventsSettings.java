@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                         size of each instance's in-memory cache of the newest events
  * @param clientQueueSize  events waiting for one client before it counts as too slow and is disconnected
  * @param maxClients       open streams this instance accepts
+ * @param maxStreamsPerClient open streams this instance accepts from one client address
  * @param retryMs          reconnect delay advised to browsers ({@code retry:})
  * @param maxEventBytes    largest event accepted by the internal broadcast endpoint
  * @param probeIntervalSeconds how often an SSE comment is written to every client, to find closed connections
@@ -18,7 +19,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param readRetryMaxMs   the longest wait between reads after Redis errors (100 ms, doubling up to this)
  */
 @ConfigurationProperties(prefix = "hub.live-events")
-public record LiveEventsSettings(String stream, int replaySize, int clientQueueSize, int maxClients, long retryMs,
+public record LiveEventsSettings(String stream, int replaySize, int clientQueueSize, int maxClients,
+                                 int maxStreamsPerClient, long retryMs,
                                  int maxEventBytes, int probeIntervalSeconds, long readBlockMs, int readBatch,
                                  long readRetryMaxMs) {
 
@@ -37,6 +39,9 @@ public record LiveEventsSettings(String stream, int replaySize, int clientQueueS
         }
         if (maxClients < 1) {
             throw new IllegalArgumentException("hub.live-events.max-clients must be at least 1");
+        }
+        if (maxStreamsPerClient < 1) {
+            throw new IllegalArgumentException("hub.live-events.max-streams-per-client must be at least 1");
         }
         if (readBlockMs < 1 || readBatch < 1 || readRetryMaxMs < 1) {
             throw new IllegalArgumentException("hub.live-events.read-block-ms, read-batch and read-retry-max-ms must be at least 1");

@@ -39,9 +39,10 @@ class LiveEventStreamTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final LiveEventLog log = mock(LiveEventLog.class);
     private final LiveEventStream stream = new LiveEventStream(
-            new LiveEventsSettings("hub:live-events", 5, 3, 2, 3000, 65536, 5, 2000, 100, 5000),
+            new LiveEventsSettings("hub:live-events", 5, 3, 2, 2, 3000, 65536, 5, 2000, 100, 5000),
             new ObjectMapper(), Clock.fixed(START, ZoneOffset.UTC), meters, log);
     private int entries;
+    private int callers;
 
     /** A servlet output the test drives: writes land in memory while {@code ready}; else the socket is "full". */
     static class FakeOutput extends ServletOutputStream {
@@ -76,8 +77,9 @@ class LiveEventStreamTest {
 
     private FakeOutput connect(AsyncContext async, StreamFilter filter, String lastEventId) throws Exception {
         FakeOutput out = new FakeOutput();
-        stream.admit();
-        stream.open(async, out, filter, lastEventId);
+        String caller = "10.0.0." + (++callers);
+        stream.admit(caller);
+        stream.open(async, out, filter, lastEventId, caller);
         out.writable();
         return out;
     }
@@ -318,7 +320,8 @@ class LiveEventStreamTest {
                 throw new java.io.IOException("Broken pipe");
             }
         };
-        stream.open(async, broken, StreamFilter.of(null, null), null);
+        stream.admit("10.9.9.9");
+        stream.open(async, broken, StreamFilter.of(null, null), null, "10.9.9.9");
         broken.ready = true;
         broken.listener.onWritePossible();
         assertThat(stream.connectedClients()).isZero();
@@ -331,7 +334,7 @@ class LiveEventStreamTest {
         connect(mock(AsyncContext.class), StreamFilter.of(null, null), null);
         AsyncContext second = mock(AsyncContext.class);
         connect(second, StreamFilter.of(null, null), null);
-        assertThatThrownBy(stream::admit).isInstanceOfSatisfying(HttpProblem.class, p -> {
+        assertThatThrownBy(() -> stream.admit("10.1.1.1")).isInstanceOfSatisfying(HttpProblem.class, p -> {
             assertThat(p.getStatus()).isEqualTo(503);
             assertThat(p.getRetryAfterSeconds()).isNotNull();
         });
@@ -341,7 +344,36 @@ class LiveEventStreamTest {
         verify(second).complete();
         assertThat(stream.connectedClients()).isZero();
         assertThat(stream.health()).containsEntry("status", "stopping").containsEntry("connected_clients", 0);
-        assertThatThrownBy(stream::admit).isInstanceOf(HttpProblem.class);
+        assertThatThrownBy(() -> stream.admit("10.1.1.1")).isInstanceOf(HttpProblem.class);
+    }
+
+    @Test
+    void refusesAClientAboveItsStreams_andCountsAStreamOnlyUntilItCloses() throws Exception {
+        LiveEventStream perClient = new LiveEventStream(
+                new LiveEventsSettings("hub:live-events", 5, 3, 10, 2, 3000, 65536, 5, 2000, 100, 5000),
+                new ObjectMapper(), Clock.fixed(START, ZoneOffset.UTC), meters, log);
+        AsyncContext first = mock(AsyncContext.class);
+        FakeOutput out = new FakeOutput();
+        perClient.admit("192.0.2.7");
+        perClient.open(first, out, StreamFilter.of(null, null), null, "192.0.2.7");
+        out.writable();
+        perClient.admit("192.0.2.7");
+        perClient.release("192.0.2.7"); // admitted, never opened (the request failed before)
+        perClient.admit("192.0.2.7");
+        perClient.open(mock(AsyncContext.class), new FakeOutput(), StreamFilter.of(null, null), null, "192.0.2.7");
+        assertThat(perClient.streamsOf("192.0.2.7")).isEqualTo(2);
+
+        assertThatThrownBy(() -> perClient.admit("192.0.2.7")).isInstanceOfSatisfying(HttpProblem.class, p -> {
+            assertThat(p.getStatus()).isEqualTo(429);
+            assertThat(p.getCode()).isEqualTo("too_many_streams");
+            assertThat(p.getRetryAfterSeconds()).isNotNull();
+        });
+        perClient.admit("192.0.2.8"); // another client still gets in
+        assertThat(meters.counter("hub.live_events.refused", "reason", "too_many_streams").count()).isEqualTo(1);
+
+        // the streams close (here: shutdown), their slots are free again
+        perClient.stop();
+        assertThat(perClient.streamsOf("192.0.2.7")).isZero();
     }
 
     @Test

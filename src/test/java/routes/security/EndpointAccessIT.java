@@ -1,6 +1,7 @@
 package routes.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -37,6 +39,8 @@ import routes.support.HubResources;
 @TestPropertySource(properties = {
         "hub.access.api-keys=it-key-new, it-key-old",
         "hub.access.stream-tokens=it-stream-token",
+        // three streams per client address: the fourth from 127.0.0.1 is refused
+        "hub.live-events.max-streams-per-client=3",
         // 3 calls at once, then one per 100 s: the fourth call in a row is over the rate
         "hub.access.public-callback-rate-limit.per-second=0.01",
         "hub.access.public-callback-rate-limit.burst=3",
@@ -50,6 +54,9 @@ class EndpointAccessIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final String user = "access-it-" + UUID.randomUUID();
+
+    @Autowired
+    routes.liveevents.LiveEventStream liveEvents;
 
     @LocalServerPort
     int port;
@@ -115,6 +122,34 @@ class EndpointAccessIT {
 
         assertStreamOpens("/api/v2/events/stream?video_id=" + user + "&access_token=it-stream-token", Map.of());
         assertStreamOpens("/api/v2/events/stream?video_id=" + user, Map.of("Cookie", "other=1; hub_stream_token=it-stream-token"));
+    }
+
+    @Test
+    void aClientAboveItsStreamsIsRefused429_andGetsInAgainWhenOneCloses() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> liveEvents.connectedClients() == 0);
+        String path = "/api/v2/events/stream?video_id=" + user + "&access_token=it-stream-token";
+        List<HttpResponse<InputStream>> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<InputStream> stream = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                assertThat(stream.statusCode()).as("stream " + (i + 1)).isEqualTo(200);
+                open.add(stream);
+            }
+            HttpResponse<String> refused = get(path, Map.of());
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(json.readTree(refused.body()).path("error").asText()).isEqualTo("too_many_streams");
+
+            open.remove(0).body().close();
+            // the hub notices the closed stream on its next write (a probe comment every few seconds)
+            await().atMost(Duration.ofSeconds(20)).until(() -> liveEvents.connectedClients() == 2);
+            assertStreamOpens(path, Map.of());
+        } finally {
+            for (HttpResponse<InputStream> stream : open) {
+                stream.body().close();
+            }
+        }
     }
 
     @Test
