@@ -53,9 +53,8 @@ public final class LiveEventStream implements SmartLifecycle {
     private final LiveEventLog log;
     private final ReplayBuffer cache;
     private final Map<Long, SseConnection> clients = new ConcurrentHashMap<>();
-    // open (and admitted) streams per client address, and each stream's address
+    // open (and admitted) streams per client address
     private final Map<String, Integer> streamsPerCaller = new ConcurrentHashMap<>();
-    private final Map<Long, String> callers = new ConcurrentHashMap<>();
     private final AtomicLong connectionNumbers = new AtomicLong();
     private final Object order = new Object();
     private StreamId lastDispatched;
@@ -204,9 +203,8 @@ public final class LiveEventStream implements SmartLifecycle {
      */
     SseConnection open(AsyncContext async, ServletOutputStream out, StreamFilter filter, String lastEventId,
                        String caller) throws IOException {
-        SseConnection client = new SseConnection(connectionNumbers.incrementAndGet(), filter, settings.clientQueueSize(),
-                this::closed);
-        callers.put(client.number(), caller);
+        SseConnection client = new SseConnection(connectionNumbers.incrementAndGet(), caller, filter,
+                settings.clientQueueSize(), this::closed);
         List<byte[]> opening = new ArrayList<>();
         opening.add(SseFrames.opening(settings.retryMs()));
         StreamId fromStream = null;
@@ -361,11 +359,8 @@ public final class LiveEventStream implements SmartLifecycle {
     }
 
     private void closed(SseConnection client, SseConnection.Closed reason) {
-        String caller = callers.remove(client.number());
-        if (caller != null) {
-            release(caller);
-        }
         if (clients.remove(client.number()) != null) {
+            release(client.caller());
             closed.get(reason).increment();
             if (reason == SseConnection.Closed.TOO_SLOW) {
                 LOG.warn("Live events: client {} disconnected, it fell {} events behind", client.number(),

@@ -28,6 +28,8 @@ final class SseConnection implements WriteListener, AsyncListener {
     enum Closed { CLIENT_GONE, TOO_SLOW, SHUTDOWN, WRITE_FAILED }
 
     private final long number;
+    // the client's address, which its stream counts for (LiveEventStream's per-client cap)
+    private final String caller;
     private final StreamFilter filter;
     private final int capacity;
     /** Opening and replay frames still queued: they do not count against {@code capacity}. */
@@ -44,8 +46,9 @@ final class SseConnection implements WriteListener, AsyncListener {
     private boolean writable;
     private boolean closed;
 
-    SseConnection(long number, StreamFilter filter, int capacity, BiConsumer<SseConnection, Closed> onClose) {
+    SseConnection(long number, String caller, StreamFilter filter, int capacity, BiConsumer<SseConnection, Closed> onClose) {
         this.number = number;
+        this.caller = caller;
         this.filter = filter;
         this.capacity = capacity;
         this.onClose = onClose;
@@ -53,6 +56,10 @@ final class SseConnection implements WriteListener, AsyncListener {
 
     long number() {
         return number;
+    }
+
+    String caller() {
+        return caller;
     }
 
     StreamFilter filter() {

@@ -1,7 +1,7 @@
 package routes.shared;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,17 +21,17 @@ public final class RejectedRequestAnswer implements RequestRejectedHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RejectedRequestAnswer.class);
 
+    private final ProblemAnswer problems;
+
+    public RejectedRequestAnswer(ProblemAnswer problems) {
+        this.problems = problems;
+    }
+
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException rejected)
             throws IOException {
         LOG.info("HTTP {} refused by the firewall: {}", request.getMethod(), rejected.getMessage());
-        byte[] answer = "{\"error\":\"invalid_request\",\"message\":\"the request line or a header holds characters the hub does not accept\"}"
-                .getBytes(StandardCharsets.UTF_8);
-        response.resetBuffer();
-        response.setStatus(400);
-        response.setContentType("application/json");
-        response.setContentLength(answer.length);
-        response.getOutputStream().write(answer);
-        response.flushBuffer();
+        problems.send(response, 400, "invalid_request",
+                "the request line or a header holds characters the hub does not accept", Map.of());
     }
 }

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -35,9 +36,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public final class RequestBodyLimit extends OncePerRequestFilter {
 
     private final long maxBodyBytes;
+    private final ProblemAnswer problems;
 
-    public RequestBodyLimit(long maxBodyBytes) {
+    public RequestBodyLimit(long maxBodyBytes, ProblemAnswer problems) {
         this.maxBodyBytes = maxBodyBytes;
+        this.problems = problems;
     }
 
     @Override
@@ -97,23 +100,12 @@ public final class RequestBodyLimit extends OncePerRequestFilter {
     }
 
     private void tooLarge(HttpServletResponse response) throws IOException {
-        byte[] answer = ("{\"error\":\"payload_too_large\",\"field\":\"body\",\"message\":\"the body must be at most "
-                + maxBodyBytes + " bytes (HTTP_MAX_BODY_BYTES)\"}").getBytes(StandardCharsets.UTF_8);
-        response.setHeader("Connection", "close");
-        answer(response, 413, answer);
+        problems.send(response, 413, "payload_too_large", "body", "the body must be at most " + maxBodyBytes
+                + " bytes (HTTP_MAX_BODY_BYTES)", Map.of("Connection", "close"));
     }
 
-    private static void notUtf8(HttpServletResponse response) throws IOException {
-        answer(response, 400, "{\"error\":\"invalid_request\",\"field\":\"body\",\"message\":\"the body is not valid UTF-8\"}"
-                .getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void answer(HttpServletResponse response, int status, byte[] answer) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setContentLength(answer.length);
-        response.getOutputStream().write(answer);
-        response.flushBuffer();
+    private void notUtf8(HttpServletResponse response) throws IOException {
+        problems.send(response, 400, "invalid_request", "body", "the body is not valid UTF-8", Map.of());
     }
 
     /** The request with the body already read here. */

@@ -23,6 +23,8 @@ import routes.shared.logging.CorrelatedUnitOfWorkFactory;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
@@ -128,10 +130,18 @@ public class SharedConfiguration {
         return new BucketOnStartup(s3Client, settings.s3());
     }
 
+    /** How every filter of the public listener writes its refusals (JSON problem body). */
+    @Bean
+    ProblemAnswer problemAnswer(ObjectMapper json) {
+        return new ProblemAnswer(json);
+    }
+
     /** The public listener's body-size limit, ahead of every other filter (CORS, Spring Security, Camel, MVC). */
     @Bean
-    FilterRegistrationBean<RequestBodyLimit> requestBodyLimit(@Value("${hub.http.max-body-bytes}") long maxBodyBytes) {
-        FilterRegistrationBean<RequestBodyLimit> registration = new FilterRegistrationBean<>(new RequestBodyLimit(maxBodyBytes));
+    FilterRegistrationBean<RequestBodyLimit> requestBodyLimit(@Value("${hub.http.max-body-bytes}") long maxBodyBytes,
+                                                              ProblemAnswer problemAnswer) {
+        FilterRegistrationBean<RequestBodyLimit> registration = new FilterRegistrationBean<>(
+                new RequestBodyLimit(maxBodyBytes, problemAnswer));
         registration.setName("requestBodyLimit");
         registration.addUrlPatterns("/*");
         registration.setAsyncSupported(true);
@@ -141,14 +151,16 @@ public class SharedConfiguration {
 
     /** Requests Spring Security's firewall refuses: 400 with the JSON problem body instead of a 500 error page. */
     @Bean
-    RejectedRequestAnswer rejectedRequestAnswer() {
-        return new RejectedRequestAnswer();
+    RejectedRequestAnswer rejectedRequestAnswer(ProblemAnswer problemAnswer) {
+        return new RejectedRequestAnswer(problemAnswer);
     }
 
     /** The firewall's header and parameter rules checked up front, right after the body-size limit (StrictRequestCheck). */
     @Bean
-    FilterRegistrationBean<StrictRequestCheck> strictRequestCheck(RejectedRequestAnswer rejectedRequestAnswer) {
-        FilterRegistrationBean<StrictRequestCheck> registration = new FilterRegistrationBean<>(new StrictRequestCheck(rejectedRequestAnswer));
+    FilterRegistrationBean<StrictRequestCheck> strictRequestCheck(RejectedRequestAnswer rejectedRequestAnswer,
+                                                                  ProblemAnswer problemAnswer) {
+        FilterRegistrationBean<StrictRequestCheck> registration = new FilterRegistrationBean<>(
+                new StrictRequestCheck(rejectedRequestAnswer, problemAnswer));
         registration.setName("strictRequestCheck");
         registration.addUrlPatterns("/*");
         registration.setAsyncSupported(true);

@@ -1,8 +1,8 @@
 package routes.shared;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.Map;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -30,9 +30,11 @@ public final class StrictRequestCheck extends OncePerRequestFilter {
 
     private final StrictHttpFirewall firewall = new StrictHttpFirewall();
     private final RejectedRequestAnswer rejected;
+    private final ProblemAnswer problems;
 
-    public StrictRequestCheck(RejectedRequestAnswer rejected) {
+    public StrictRequestCheck(RejectedRequestAnswer rejected, ProblemAnswer problems) {
         this.rejected = rejected;
+        this.problems = problems;
     }
 
     @Override
@@ -71,21 +73,12 @@ public final class StrictRequestCheck extends OncePerRequestFilter {
         }
     }
 
-    private static void unsupportedMediaType(HttpServletResponse response) throws IOException {
-        answer(response, 415, "{\"error\":\"unsupported_media_type\",\"field\":\"Content-Type\","
-                + "\"message\":\"the Content-Type is not a media type; send application/json\"}");
+    private void unsupportedMediaType(HttpServletResponse response) throws IOException {
+        problems.send(response, 415, "unsupported_media_type", "Content-Type",
+                "the Content-Type is not a media type; send application/json", Map.of());
     }
 
-    private static void notFound(HttpServletResponse response) throws IOException {
-        answer(response, 404, "{\"error\":\"not_found\",\"message\":\"no such endpoint\"}");
-    }
-
-    private static void answer(HttpServletResponse response, int status, String json) throws IOException {
-        byte[] answer = json.getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setContentLength(answer.length);
-        response.getOutputStream().write(answer);
-        response.flushBuffer();
+    private void notFound(HttpServletResponse response) throws IOException {
+        problems.send(response, 404, "not_found", "no such endpoint", Map.of());
     }
 }

@@ -9,9 +9,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import routes.extraction.CallerRateLimiter;
+import routes.shared.ProblemAnswer;
 
 /**
  * The public port's access filters, after the body-size limit ({@code Ordered.HIGHEST_PRECEDENCE}) and the live
@@ -27,11 +26,11 @@ public class AccessConfiguration {
 
     @Bean
     FilterRegistrationBean<PublicCallbackRateLimit> publicCallbackRateLimit(AccessSettings settings,
-            StringRedisTemplate redis, ObjectMapper json) {
+            StringRedisTemplate redis, ProblemAnswer problems) {
         AccessSettings.RateLimit limit = settings.publicCallbackRateLimit();
         CallerRateLimiter limiter = new CallerRateLimiter(redis, limit.keyPrefix(), limit.perSecond(), limit.burst());
         FilterRegistrationBean<PublicCallbackRateLimit> registration = new FilterRegistrationBean<>(
-                new PublicCallbackRateLimit(limiter::tryAcquire, new ProblemAnswer(json)));
+                new PublicCallbackRateLimit(limiter::tryAcquire, problems));
         registration.setName("publicCallbackRateLimit");
         registration.addUrlPatterns("/internal/transcripts/*", "/api/v2/events/internal/*");
         registration.setAsyncSupported(true);
@@ -40,13 +39,13 @@ public class AccessConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(AccessSettings settings, ObjectMapper json) {
+    FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(AccessSettings settings, ProblemAnswer problems) {
         AcceptedSecrets keys = AcceptedSecrets.parse(settings.apiKeys());
         if (!keys.configured()) {
             LOG.warn("EVENT_API_KEYS is not set: /api/ml/events/ingest and /api/ml/bridge/python are open to every caller");
         }
         FilterRegistrationBean<ApiKeyFilter> registration = new FilterRegistrationBean<>(
-                new ApiKeyFilter(keys, new ProblemAnswer(json)));
+                new ApiKeyFilter(keys, problems));
         registration.setName("apiKeyFilter");
         registration.addUrlPatterns("/api/ml/*");
         registration.setAsyncSupported(true);
@@ -55,13 +54,13 @@ public class AccessConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<StreamTokenFilter> streamTokenFilter(AccessSettings settings, ObjectMapper json) {
+    FilterRegistrationBean<StreamTokenFilter> streamTokenFilter(AccessSettings settings, ProblemAnswer problems) {
         AcceptedSecrets tokens = AcceptedSecrets.parse(settings.streamTokens());
         if (!tokens.configured()) {
             LOG.warn("EVENT_STREAM_TOKENS is not set: /api/v2/events/stream is open to every caller");
         }
         FilterRegistrationBean<StreamTokenFilter> registration = new FilterRegistrationBean<>(
-                new StreamTokenFilter(tokens, new ProblemAnswer(json)));
+                new StreamTokenFilter(tokens, problems));
         registration.setName("streamTokenFilter");
         registration.addUrlPatterns("/api/v2/events/stream", "/api/v2/events/stream/*");
         registration.setAsyncSupported(true);

@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.web.filter.OncePerRequestFilter;
+import routes.shared.ProblemAnswer;
 
 /**
  * The API key of the event bridge's endpoints ({@code /api/ml/**}: {@code POST /api/ml/events/ingest}, bridge control

@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
+import routes.shared.ProblemAnswer;
 
 /**
  * The rate limit of the secret-guarded endpoints on the public port (transcript-api's callbacks

@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.web.filter.OncePerRequestFilter;
+import routes.shared.ProblemAnswer;
 
 /**
  * The token of the live event stream ({@code GET /api/v2/events/stream}), from {@code EVENT_STREAM_TOKENS}. A

@@ -9,6 +9,7 @@ import org.springframework.mock.web.MockHttpServletResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import routes.shared.ProblemAnswer;
 
 class ApiKeyFilterTest {
 

@@ -12,6 +12,7 @@ import org.springframework.mock.web.MockHttpServletResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import routes.shared.ProblemAnswer;
 
 /** The filter around the limiter (the token bucket itself runs against Redis in CallerRateLimiterIT and EndpointAccessIT). */
 class PublicCallbackRateLimitTest {
