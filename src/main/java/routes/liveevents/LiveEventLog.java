@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
@@ -72,7 +73,8 @@ public final class LiveEventLog implements AutoCloseable {
         try {
             info = redis.opsForStream().info(key);
         } catch (DataAccessException e) {
-            if (String.valueOf(e.getMessage()).contains("no such key")) {
+            // Spring's translation says "Error in execution"; Redis's own answer is in the cause
+            if (String.valueOf(NestedExceptionUtils.getMostSpecificCause(e).getMessage()).contains("no such key")) {
                 return StreamState.EMPTY;
             }
             throw e;

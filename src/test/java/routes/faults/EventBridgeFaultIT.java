@@ -156,6 +156,8 @@ class EventBridgeFaultIT {
 
         // what Python received, per user, in arrival order
         Map<String, List<Integer>> receivedByUser = new HashMap<>();
+        // per user, for each event in arrival order: the call's Idempotency-Key and when Python logged it (diagnosis)
+        Map<String, List<String>> callsByUser = new HashMap<>();
         // the Idempotency-Keys each event arrived under: one key, however often, is a redelivery Python can drop;
         // two keys would be a duplicate it cannot tell apart
         Map<String, Set<String>> keysByEvent = new HashMap<>();
@@ -164,6 +166,7 @@ class EventBridgeFaultIT {
         int delivered = 0;
         while (System.nanoTime() < settle) {
             receivedByUser.clear();
+            callsByUser.clear();
             keysByEvent.clear();
             keyless = 0;
             for (LoggedRequest call : suite.peers.findAll(postRequestedFor(urlEqualTo("/python/events")))) {
@@ -175,6 +178,8 @@ class EventBridgeFaultIT {
                         ours = true;
                         int eventSeq = event.path("data").path("seq").asInt();
                         receivedByUser.computeIfAbsent(userId, k -> new ArrayList<>()).add(eventSeq);
+                        callsByUser.computeIfAbsent(userId, k -> new ArrayList<>())
+                                .add(key + " at " + call.getLoggedDate().toInstant());
                         keysByEvent.computeIfAbsent(userId + "/" + eventSeq, k -> new java.util.HashSet<>()).add(String.valueOf(key));
                     }
                 }
@@ -198,16 +203,23 @@ class EventBridgeFaultIT {
         int repeats = 0;
         for (Map.Entry<String, List<Integer>> user : receivedByUser.entrySet()) {
             List<Integer> firstSeen = new ArrayList<>();
-            for (int s : user.getValue()) {
+            List<String> firstCall = new ArrayList<>();
+            List<String> calls = callsByUser.get(user.getKey());
+            for (int i = 0; i < user.getValue().size(); i++) {
+                int s = user.getValue().get(i);
                 if (firstSeen.contains(s)) {
                     repeats++;
                 } else {
                     firstSeen.add(s);
+                    firstCall.add(calls.get(i));
                 }
             }
             for (int i = 1; i < firstSeen.size(); i++) {
                 if (firstSeen.get(i) < firstSeen.get(i - 1)) {
                     outOfOrder++;
+                    System.out.println("[faults] " + scenario + ": " + user.getKey() + " event " + firstSeen.get(i)
+                            + " (" + firstCall.get(i) + ") first reached Python after event " + firstSeen.get(i - 1) + " ("
+                            + firstCall.get(i - 1) + "); the user's calls in arrival order: " + user.getValue());
                 }
             }
         }
