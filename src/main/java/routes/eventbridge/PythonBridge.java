@@ -233,12 +233,18 @@ public final class PythonBridge {
      */
     public boolean replayDrained() {
         replayed.incrementAndGet();
-        return drained();
+        return drained(true);
     }
 
-    private boolean drained() {
+    private boolean drained(boolean fromReplay) {
         synchronized (lock) {
             if (parking > 0) {
+                return false;
+            }
+            // A replay stopping here (after a failed batch, an unhealthy check) has cancelled its consumer while its
+            // batch is still in work: the queue shows it neither ready nor consumed until the nack puts it back first.
+            // Not drained until the replay route has stopped: sending now would overtake that batch.
+            if (!fromReplay && !replayStopped()) {
                 return false;
             }
             QueueInformation queue = parkingQueueState();
@@ -260,12 +266,13 @@ public final class PythonBridge {
      * run. A backlog whose queue turned out empty is cleared here.
      */
     public boolean replayDue() {
-        if (!enabled || !healthy() || replaying()) {
+        // running, or stopping with a batch still in work (it goes back to the head of the queue): not now
+        if (!enabled || !healthy() || !replayStopped()) {
             return false;
         }
         synchronized (lock) {
             if (backlog) {
-                return !drained();
+                return !drained(false);
             }
             return parkedBatches() > 0;
         }
@@ -288,6 +295,12 @@ public final class PythonBridge {
     public boolean replaying() {
         ServiceStatus status = camel.getRouteController().getRouteStatus(REPLAY_ROUTE_ID);
         return status != null && (status.isStarted() || status.isStarting());
+    }
+
+    /** The replay route is stopped (or was never started): none of its batches is in work. */
+    private boolean replayStopped() {
+        ServiceStatus status = camel.getRouteController().getRouteStatus(REPLAY_ROUTE_ID);
+        return status == null || status.isStopped() || status == ServiceStatus.Initialized;
     }
 
     /** Ready messages in the parking queue; -1 when RabbitMQ cannot be asked. */

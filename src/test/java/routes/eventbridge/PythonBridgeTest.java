@@ -83,4 +83,60 @@ class PythonBridgeTest {
         assertThat(bridge.shouldPark()).isFalse();
         assertThat(bridge.parkedBatches()).isZero();
     }
+
+    @Test
+    void aReplayStoppingKeepsTheBacklogUntilItHasStopped() throws Exception {
+        // a replay that could not deliver its batch stops (controlbus): its consumer is cancelled, and until the
+        // listener's nack has put the batch back first, the queue shows it neither ready nor consumed
+        java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:replay").routeId(PythonBridge.REPLAY_ROUTE_ID)
+                        .routePolicy(new org.apache.camel.support.RoutePolicySupport() {
+                            @Override
+                            public void onStop(org.apache.camel.Route route) {
+                                stopping.countDown();
+                                try {
+                                    release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
+                        })
+                        .log("replaying ${body}");
+            }
+        });
+        camel.start();
+        org.apache.camel.Exchange check = new org.apache.camel.support.DefaultExchange(camel);
+        check.getMessage().setHeader(org.apache.camel.Exchange.HTTP_RESPONSE_CODE, 200);
+        bridge.healthAnswered(check);
+        // a batch was parked: every later one parks behind it
+        queue(1, 0);
+        assertThat(bridge.shouldPark()).isTrue();
+        bridge.parkFinished();
+
+        java.util.concurrent.CompletableFuture<Void> stop = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                camel.getRouteController().stopRoute(PythonBridge.REPLAY_ROUTE_ID);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(stopping.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(camel.getRouteController().getRouteStatus(PythonBridge.REPLAY_ROUTE_ID).isStopped()).isFalse();
+        queue(0, 0);
+        assertThat(bridge.replayDue()).as("a passing health check while the replay stops").isFalse();
+        assertThat(bridge.backlog()).as("the batch in work must not be overtaken").isTrue();
+        assertThat(bridge.shouldPark()).isTrue();
+        bridge.parkFinished();
+
+        release.countDown();
+        stop.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        // the batch went back to the head of the queue, the one parked meanwhile behind it: the replay is due again
+        queue(2, 0);
+        assertThat(bridge.replayDue()).isTrue();
+        assertThat(bridge.backlog()).isTrue();
+    }
 }
