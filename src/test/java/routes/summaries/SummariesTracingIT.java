@@ -69,9 +69,6 @@ class SummariesTracingIT {
     private final WireMockServer wireMock = TestInfrastructure.wireMock();
 
     @Test
-    @org.junit.jupiter.api.Disabled("not reliable yet: in 2 of 5 runs video.summarized carried a trace id other than the "
-            + "record's (the LLM calls' traceparent was not reached); the cause is not found: the relay's Kafka producer span "
-            + "or the thread the store runs on. Tracing Kafka -> video.summarized is not done until this passes every run.")
     void theTranscribedRecordsTraceContinuesThroughTheLlmCallsToTheSummarizedRecord() throws Exception {
         traced();
     }
@@ -92,6 +89,7 @@ class SummariesTracingIT {
         String event = "{\"id\":\"" + UUID.randomUUID() + "\",\"videoId\":" + videoId + ",\"transcriptFileKey\":\"" + key
                 + "\",\"snippetCount\":1,\"ts\":\"2026-01-01T00:00:00Z\"}";
 
+        String outTraceparent;
         try (KafkaProducer<String, String> kafka = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
              KafkaTopicReader summarized = new KafkaTopicReader(brokers, "video.summarized")) {
@@ -103,7 +101,7 @@ class SummariesTracingIT {
             await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100))
                     .until(() -> !summarized.matching(r -> videoKey.equals(r.key())).isEmpty());
             ConsumerRecord<String, String> out = summarized.matching(r -> videoKey.equals(r.key())).get(0);
-            String outTraceparent = KafkaTopicReader.header(out, "traceparent");
+            outTraceparent = KafkaTopicReader.header(out, "traceparent");
             assertThat(outTraceparent).as("video.summarized traceparent").startsWith("00-" + traceId + "-")
                     .doesNotContain(upstreamSpan);
         } finally {
@@ -118,6 +116,10 @@ class SummariesTracingIT {
         List<SpanData> traced = spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(traceId)).toList();
         assertThat(traced).as("hub spans of the record's trace").isNotEmpty()
                 .anySatisfy(s -> assertThat(s.getParentSpanId()).isEqualTo(upstreamSpan));
+        // the span names of one record (printed for the flow doc)
+        traced.forEach(s -> System.out.println("TRACE summaries " + s.getTraceId() + " " + s.getSpanId() + " parent "
+                + s.getParentSpanId() + " " + s.getName() + " " + s.getKind()));
+        System.out.println("TRACE summaries video.summarized traceparent " + outTraceparent);
     }
 
     private static String hex(int length) {
