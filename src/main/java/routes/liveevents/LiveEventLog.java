@@ -72,7 +72,7 @@ public final class LiveEventLog implements AutoCloseable {
         try {
             info = redis.opsForStream().info(key);
         } catch (DataAccessException e) {
-            if (String.valueOf(e.getMessage()).contains("no such key")) {
+            if (noSuchKey(e)) {
                 return StreamState.EMPTY;
             }
             throw e;
@@ -85,6 +85,19 @@ public final class LiveEventLog implements AutoCloseable {
         StreamId maxDeleted = id(raw.get("max-deleted-entry-id"), StreamId.ZERO);
         StreamId oldest = info.streamLength() == 0 ? null : StreamId.parse(info.firstEntryId()).orElse(null);
         return new StreamState(oldest, lastGenerated, maxDeleted, info.streamLength());
+    }
+
+    /**
+     * Redis's {@code ERR no such key}. Spring Data Redis wraps Lettuce's error in a {@code RedisSystemException}
+     * whose own message is "Error in execution": Redis's words are in a cause.
+     */
+    private static boolean noSuchKey(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (String.valueOf(cause.getMessage()).contains("no such key")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static StreamId id(Object value, StreamId otherwise) {

@@ -98,6 +98,8 @@ class ThreeHubsFaultIT {
     private List<PackagedHub> hubs;
     private RabbitTemplate rabbit;
     private final Map<String, List<JsonNode>> strays = new ConcurrentHashMap<>();
+    /** Where each hub's log stood when the load began (the logs keep earlier runs). */
+    private final Map<PackagedHub, Long> logOffsets = new HashMap<>();
 
     @BeforeAll
     void start() throws Exception {
@@ -199,6 +201,9 @@ class ThreeHubsFaultIT {
         Bridge bridge = new Bridge(run);
         Broadcasts broadcasts = new Broadcasts(run);
 
+        for (PackagedHub hub : hubs) {
+            logOffsets.put(hub, Files.size(hub.logFile().toPath()));
+        }
         long started = System.nanoTime();
         ExecutorService load = Executors.newCachedThreadPool();
         List<Future<?>> loads = new ArrayList<>();
@@ -239,7 +244,10 @@ class ThreeHubsFaultIT {
             System.out.printf(java.util.Locale.ROOT, "[faults] three hubs: load done in %.1f s%n", (System.nanoTime() - started) / 1e9);
 
             SoftAssertions softly = new SoftAssertions();
+            workPerHub();
             softly.check(() -> transcripts.finish(kill, true));
+            System.out.println("[faults] three hubs: transcripts: requests delivered more than once (C's, redelivered and"
+                    + " taken over): " + deliveredAgain(transcripts.messageIdByRequest.keySet()));
             summariesVerdict(softly, summaries, videos, killEpochMillis, kill);
             extraction.verdict(softly, kill);
             bridge.verdict(softly, kill);
@@ -427,16 +435,11 @@ class ThreeHubsFaultIT {
     final class Bridge implements Callable<Void> {
         final String run;
         final Map<String, List<Integer>> acceptedByUser = new ConcurrentHashMap<>();
-        /** Where each hub's log stood when the load began (the logs keep earlier runs). */
-        final Map<PackagedHub, Long> logOffsets = new HashMap<>();
         int sent;
         int accepted;
 
-        Bridge(String run) throws Exception {
+        Bridge(String run) {
             this.run = run;
-            for (PackagedHub hub : hubs) {
-                logOffsets.put(hub, Files.size(hub.logFile().toPath()));
-            }
         }
 
         @Override
@@ -482,7 +485,10 @@ class ThreeHubsFaultIT {
                 python = PythonJournal.read(suite.peers, json, acceptedByUser.keySet());
                 delivered = python.delivered(acceptedByUser);
             }
-            int parked = parkedBatches();
+            int parked = 0;
+            for (PackagedHub hub : hubs) {
+                parked += logLinesSinceStart(hub, "Parked a batch for the Python event API");
+            }
             FaultReport report = new FaultReport("three hubs: event bridge, Python down 12 s, hub C kill -9", sent, accepted,
                     delivered, accepted - delivered, python.duplicates(), (System.nanoTime() - kill) / 1e9).print();
             System.out.println("[faults] three hubs: event bridge: batches parked while Python was down: " + parked
@@ -494,21 +500,6 @@ class ThreeHubsFaultIT {
             softly.assertThat(python.keyless()).as("calls to Python without an Idempotency-Key").isZero();
             softly.assertThat(report.duplicates()).as("bridge events Python received under two different Idempotency-Keys").isZero();
             softly.assertThat(python.outOfOrder()).as("bridge events out of their user's order").isZero();
-        }
-
-        /** Batches the hubs parked, summed from their logs ("Parked a batch for the Python event API"). */
-        private int parkedBatches() throws Exception {
-            int parked = 0;
-            for (PackagedHub hub : hubs) {
-                byte[] log = Files.readAllBytes(hub.logFile().toPath());
-                int from = logOffsets.get(hub).intValue();
-                for (String line : new String(log, from, log.length - from, StandardCharsets.UTF_8).split("\n")) {
-                    if (line.contains("Parked a batch for the Python event API")) {
-                        parked++;
-                    }
-                }
-            }
-            return parked;
         }
     }
 
@@ -576,6 +567,50 @@ class ThreeHubsFaultIT {
             softly.assertThat(deliveredByC).as("extraction events C delivered before its kill").isNotEmpty();
             softly.assertThat(fromC).as("extraction events of C's flows the client on A never received").isEmpty();
         }
+    }
+
+    /** Transcript requests whose inbox row counts more than one delivery. */
+    private static int deliveredAgain(Set<String> requestIds) throws Exception {
+        String list = requestIds.stream().map(id -> "'" + id + "'").reduce((x, y) -> x + "," + y).orElse("''");
+        try (java.sql.Connection db = FaultSuite.database(); java.sql.Statement sql = db.createStatement();
+             java.sql.ResultSet row = sql.executeQuery("SELECT count(*) FROM transcript_inbox WHERE deliveries > 1"
+                     + " AND transcript_request_id IN (" + list + ")")) {
+            return row.next() ? row.getInt(1) : 0;
+        }
+    }
+
+    // ---- the hubs' logs ----
+
+    /** Lines of {@code hub}'s log written since the load began that contain {@code text}. */
+    private int logLinesSinceStart(PackagedHub hub, String text) throws Exception {
+        byte[] log = Files.readAllBytes(hub.logFile().toPath());
+        int from = logOffsets.get(hub).intValue();
+        int lines = 0;
+        for (String line : new String(log, from, log.length - from, StandardCharsets.UTF_8).split("\n")) {
+            if (line.contains(text)) {
+                lines++;
+            }
+        }
+        return lines;
+    }
+
+    /** What each hub did, from its log: the load reached all three, and who replayed the parked batches. */
+    private void workPerHub() throws Exception {
+        StringBuilder work = new StringBuilder("[faults] three hubs: work per hub (A, B, C) from their logs:");
+        Map<String, String> lines = new LinkedHashMap<>();
+        lines.put("videos summarized", "summarized: summaries/");
+        lines.put("extraction events delivered", "delivered to the webhook");
+        lines.put("extraction callbacks answered 429", "outcome=rate");
+        lines.put("bridge batches parked", "Parked a batch for the Python event API");
+        lines.put("parked-batch replays started", "replaying parked batches");
+        for (Map.Entry<String, String> line : lines.entrySet()) {
+            List<Integer> counts = new ArrayList<>();
+            for (PackagedHub hub : hubs) {
+                counts.add(logLinesSinceStart(hub, line.getValue()));
+            }
+            work.append(' ').append(line.getKey()).append(' ').append(counts).append(';');
+        }
+        System.out.println(work);
     }
 
     // ---- pacing ----
