@@ -48,8 +48,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 
 /**
- * Three packaged hubs (A, B, C: processes of their own, other ports, the same RabbitMQ, Kafka, PostgreSQL, Redis and
- * peers) under load on every flow at once, and C killed (-9) mid-load and not started again. Checked, per flow, by
+ * Three packaged hubs (processes of their own, other ports, the same RabbitMQ, Kafka, PostgreSQL, Redis and peers)
+ * under load on every flow at once, and one of them, C, killed (-9) mid-load and not started again. C is the hub that
+ * reads the event bridge's outbox (its single active consumer, found with a few warm-up events), A and B the others.
+ * Checked, per flow, by
  * its guarantee in docs/routes.adoc, every id recorded end to end:
  * <ul>
  * <li>transcripts: one outcome per request under one messageId per event kind, one Idempotency-Key;</li>
@@ -138,11 +140,8 @@ class ThreeHubsFaultIT {
         env.put("PYTHON_HEALTH_INTERVAL_MS", "1000");
         // live events: a stream of this class's own
         env.put("LIVE_EVENTS_STREAM", "faults:three-hubs:live-events");
-        suite = new FaultSuite("hub-a", env);
-        a = suite.hub;
-        b = suite.anotherHub("hub-b");
-        c = suite.anotherHub("hub-c");
-        hubs = List.of(a, b, c);
+        suite = new FaultSuite("hub-1", env);
+        List<PackagedHub> started = List.of(suite.hub, suite.anotherHub("hub-2"), suite.anotherHub("hub-3"));
 
         CachingConnectionFactory connections = suite.rabbit;
         connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
@@ -171,10 +170,48 @@ class ThreeHubsFaultIT {
                 .withUniformRandomDelay(50, 150)));
 
         Map<String, PackagedHub> starting = new LinkedHashMap<>();
-        starting.put("A", a);
-        starting.put("B", b);
-        starting.put("C", c);
+        for (PackagedHub hub : started) {
+            starting.put(hub.name(), hub);
+        }
         FaultSuite.startHubs(starting);
+        // the hub to kill is the one reading the bridge's outbox (its single active consumer): the kill then takes
+        // the outbox to another hub in the middle of the parking, the order's hardest case
+        c = bridgeOutboxReader(started);
+        List<PackagedHub> others = started.stream().filter(hub -> hub != c).toList();
+        a = others.get(0);
+        b = others.get(1);
+        hubs = List.of(a, b, c);
+        System.out.println("[faults] three hubs: A = " + a.name() + ", B = " + b.name() + ", C = " + c.name()
+                + " (the event bridge outbox's active consumer)");
+    }
+
+    /** The hub whose circuit breaker counted the calls to Python for a few events: the outbox's active consumer. */
+    private PackagedHub bridgeOutboxReader(List<PackagedHub> started) throws Exception {
+        String user = "faults3-warmup-" + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < started.size(); i++) {
+            HttpResponse<String> answer = FaultSuite.post(started.get(i).url("/api/ml/events/ingest"),
+                    "{\"source\":\"faults\",\"events\":[{\"event_type\":\"ride_request_response\",\"user_id\":\"" + user
+                            + "\",\"response\":\"accepted\",\"seq\":" + i + "}]}");
+            org.assertj.core.api.Assertions.assertThat(answer).as("warm-up ingest answered").isNotNull();
+            org.assertj.core.api.Assertions.assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (PythonJournal.read(suite.peers, json, Set.of(user)).receivedByUser().getOrDefault(user, List.of()).size()
+                < started.size() && System.nanoTime() < deadline) {
+            FaultSuite.sleep(Duration.ofMillis(200));
+        }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        List<PackagedHub> readers = new ArrayList<>();
+        for (PackagedHub hub : started) {
+            HttpResponse<String> report = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(hub.url("/api/ml/bridge/python?action=health"))).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (json.readTree(report.body()).path("circuit_breaker").path("buffered_calls").asInt() > 0) {
+                readers.add(hub);
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(readers).as("hubs that sent the warm-up events to Python").hasSize(1);
+        return readers.get(0);
     }
 
     @AfterAll
@@ -244,7 +281,6 @@ class ThreeHubsFaultIT {
             System.out.printf(java.util.Locale.ROOT, "[faults] three hubs: load done in %.1f s%n", (System.nanoTime() - started) / 1e9);
 
             SoftAssertions softly = new SoftAssertions();
-            workPerHub();
             softly.check(() -> transcripts.finish(kill, true));
             System.out.println("[faults] three hubs: transcripts: requests delivered more than once (C's, redelivered and"
                     + " taken over): " + deliveredAgain(transcripts.messageIdByRequest.keySet()));
@@ -252,6 +288,7 @@ class ThreeHubsFaultIT {
             extraction.verdict(softly, kill);
             bridge.verdict(softly, kill);
             broadcasts.verdict(softly, client, deliveredByC, resumedFrom, kill);
+            workPerHub();
             softly.assertAll();
         } finally {
             load.shutdownNow();
