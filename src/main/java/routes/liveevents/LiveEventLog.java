@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
@@ -73,8 +72,7 @@ public final class LiveEventLog implements AutoCloseable {
         try {
             info = redis.opsForStream().info(key);
         } catch (DataAccessException e) {
-            // Spring's translation says "Error in execution"; Redis's own answer is in the cause
-            if (String.valueOf(NestedExceptionUtils.getMostSpecificCause(e).getMessage()).contains("no such key")) {
+            if (noSuchKey(e)) {
                 return StreamState.EMPTY;
             }
             throw e;
@@ -87,6 +85,19 @@ public final class LiveEventLog implements AutoCloseable {
         StreamId maxDeleted = id(raw.get("max-deleted-entry-id"), StreamId.ZERO);
         StreamId oldest = info.streamLength() == 0 ? null : StreamId.parse(info.firstEntryId()).orElse(null);
         return new StreamState(oldest, lastGenerated, maxDeleted, info.streamLength());
+    }
+
+    /**
+     * Redis's {@code ERR no such key}. Spring Data Redis wraps Lettuce's error in a {@code RedisSystemException}
+     * whose own message is "Error in execution": Redis's words are in a cause.
+     */
+    private static boolean noSuchKey(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (String.valueOf(cause.getMessage()).contains("no such key")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static StreamId id(Object value, StreamId otherwise) {

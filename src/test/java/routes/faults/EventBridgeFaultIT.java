@@ -3,7 +3,6 @@ package routes.faults;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,11 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,10 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 /**
  * The event bridge's Python leg under kill -9, on the packaged hub: every event answered 202 is durable before the
@@ -154,76 +149,23 @@ class EventBridgeFaultIT {
         }
         double faultLasted = faultSeconds.get(5, java.util.concurrent.TimeUnit.MINUTES);
 
-        // what Python received, per user, in arrival order
-        Map<String, List<Integer>> receivedByUser = new HashMap<>();
-        // per user, for each event in arrival order: the call's Idempotency-Key and when Python logged it (diagnosis)
-        Map<String, List<String>> callsByUser = new HashMap<>();
-        // the Idempotency-Keys each event arrived under: one key, however often, is a redelivery Python can drop;
-        // two keys would be a duplicate it cannot tell apart
-        Map<String, Set<String>> keysByEvent = new HashMap<>();
-        int keyless = 0;
+        // what Python received, per user, in arrival order; the Idempotency-Keys each event arrived under: one key,
+        // however often, is a redelivery Python can drop; two keys would be a duplicate it cannot tell apart
         long settle = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        int delivered = 0;
-        while (System.nanoTime() < settle) {
-            receivedByUser.clear();
-            callsByUser.clear();
-            keysByEvent.clear();
-            keyless = 0;
-            for (LoggedRequest call : suite.peers.findAll(postRequestedFor(urlEqualTo("/python/events")))) {
-                String key = call.getHeader("Idempotency-Key");
-                boolean ours = false;
-                for (JsonNode event : json.readTree(call.getBodyAsString())) {
-                    String userId = event.path("user_id").asText();
-                    if (acceptedByUser.containsKey(userId)) {
-                        ours = true;
-                        int eventSeq = event.path("data").path("seq").asInt();
-                        receivedByUser.computeIfAbsent(userId, k -> new ArrayList<>()).add(eventSeq);
-                        callsByUser.computeIfAbsent(userId, k -> new ArrayList<>())
-                                .add(key + " at " + call.getLoggedDate().toInstant());
-                        keysByEvent.computeIfAbsent(userId + "/" + eventSeq, k -> new java.util.HashSet<>()).add(String.valueOf(key));
-                    }
-                }
-                if (ours && key == null) {
-                    keyless++;
-                }
-            }
-            delivered = 0;
-            for (Map.Entry<String, List<Integer>> user : acceptedByUser.entrySet()) {
-                Set<Integer> got = Set.copyOf(receivedByUser.getOrDefault(user.getKey(), List.of()));
-                delivered += (int) user.getValue().stream().filter(got::contains).count();
-            }
-            if (delivered == accepted) {
-                break;
-            }
+        PythonJournal python = PythonJournal.read(suite.peers, json, acceptedByUser.keySet());
+        int delivered = python.delivered(acceptedByUser);
+        while (delivered < accepted && System.nanoTime() < settle) {
             FaultSuite.sleep(Duration.ofMillis(500));
+            python = PythonJournal.read(suite.peers, json, acceptedByUser.keySet());
+            delivered = python.delivered(acceptedByUser);
         }
         // the journal's arrival order is the order Python was called; within it, each user's first sight of every
         // event must follow the user's accepted order
-        int outOfOrder = 0;
-        int repeats = 0;
-        for (Map.Entry<String, List<Integer>> user : receivedByUser.entrySet()) {
-            List<Integer> firstSeen = new ArrayList<>();
-            List<String> firstCall = new ArrayList<>();
-            List<String> calls = callsByUser.get(user.getKey());
-            for (int i = 0; i < user.getValue().size(); i++) {
-                int s = user.getValue().get(i);
-                if (firstSeen.contains(s)) {
-                    repeats++;
-                } else {
-                    firstSeen.add(s);
-                    firstCall.add(calls.get(i));
-                }
-            }
-            for (int i = 1; i < firstSeen.size(); i++) {
-                if (firstSeen.get(i) < firstSeen.get(i - 1)) {
-                    outOfOrder++;
-                    System.out.println("[faults] " + scenario + ": " + user.getKey() + " event " + firstSeen.get(i)
-                            + " (" + firstCall.get(i) + ") first reached Python after event " + firstSeen.get(i - 1) + " ("
-                            + firstCall.get(i - 1) + "); the user's calls in arrival order: " + user.getValue());
-                }
-            }
-        }
-        int duplicates = (int) keysByEvent.values().stream().filter(keys -> keys.size() > 1).count();
+        int outOfOrder = python.outOfOrder();
+        python.outOfOrderEvents().forEach(event -> System.out.println("[faults] " + scenario + ": out of order: " + event));
+        int repeats = python.repeats();
+        int keyless = python.keyless();
+        int duplicates = python.duplicates();
         FaultReport report = new FaultReport(scenario, sent, accepted, delivered, accepted - delivered,
                 duplicates, faultLasted).print();
         System.out.println("[faults] " + scenario + ": events Python received again under the same Idempotency-Key"

@@ -2,7 +2,6 @@ package routes.faults;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,12 +9,9 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -31,9 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 /**
  * The extraction flow's guarantee under kill -9, on the packaged hub: every callback answered 200 has its
@@ -156,45 +150,19 @@ class ExtractionFaultIT {
         workers.shutdown();
 
         // every accepted event reaches the webhook (a taken-over claim waits for its lease: up to ~10 s)
-        Map<String, Set<String>> eventsByContent = new HashMap<>();
         long settle = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         int delivered = 0;
         while (System.nanoTime() < settle) {
-            eventsByContent.clear();
-            for (LoggedRequest call : suite.peers.findAll(postRequestedFor(urlEqualTo(WEBHOOK)))) {
-                JsonNode body = json.readTree(call.getBodyAsString());
-                String eventId = body.path("eventId").asText();
-                eventsByContent.computeIfAbsent(body.path("contentId").asText(), k -> new HashSet<>()).add(eventId);
-            }
-            // per content: the content window may deliver an earlier event of the same content instead of the
-            // accepted one (the earlier one's 200 was lost to the kill and the worker called again)
-            delivered = (int) acceptedEventByContent.keySet().stream().filter(eventsByContent::containsKey).count();
+            delivered = WebhookJournal.read(suite.peers, json, WEBHOOK).delivered(acceptedEventByContent.keySet());
             if (delivered == acceptedEventByContent.size()) {
                 break;
             }
             FaultSuite.sleep(Duration.ofMillis(500));
         }
         FaultSuite.sleep(Duration.ofSeconds(2));
-        int duplicates = 0;
-        int repeatedCalls = 0;
-        for (LoggedRequest call : suite.peers.findAll(postRequestedFor(urlEqualTo(WEBHOOK)))) {
-            JsonNode body = json.readTree(call.getBodyAsString());
-            if (!body.path("eventId").asText().equals(call.getHeader("Idempotency-Key"))) {
-                duplicates++;
-            }
-        }
-        Map<String, Integer> calls = new HashMap<>();
-        for (LoggedRequest call : suite.peers.findAll(postRequestedFor(urlEqualTo(WEBHOOK)))) {
-            calls.merge(call.getHeader("Idempotency-Key"), 1, Integer::sum);
-        }
-        for (int count : calls.values()) {
-            repeatedCalls += count - 1;
-        }
-        for (Map.Entry<String, Set<String>> content : eventsByContent.entrySet()) {
-            if (acceptedEventByContent.containsKey(content.getKey())) {
-                duplicates += content.getValue().size() - 1;
-            }
-        }
+        WebhookJournal webhook = WebhookJournal.read(suite.peers, json, WEBHOOK);
+        int duplicates = webhook.duplicates(acceptedEventByContent.keySet());
+        int repeatedCalls = webhook.repeatedCalls();
         int accepted = acceptedEventByContent.size();
         FaultReport report = new FaultReport(scenario, sent.get(), accepted, delivered, accepted - delivered,
                 duplicates, faultSeconds).print();

@@ -39,6 +39,10 @@ final class FaultSuite implements AutoCloseable {
     KafkaBroker kafka;
     final CachingConnectionFactory rabbit;
     final PackagedHub hub;
+    /** The environment every hub of the suite gets (what {@link #anotherHub} copies). */
+    private final Map<String, String> environment;
+    /** Hubs beside {@link #hub} (same environment, ports and names of their own), closed with the suite. */
+    private final List<PackagedHub> others = new java.util.ArrayList<>();
 
     FaultSuite(String name, Map<String, String> extraEnvironment) throws Exception {
         dropSchema();
@@ -75,7 +79,32 @@ final class FaultSuite implements AutoCloseable {
         env.put("EXTRACTION_WEBHOOK_URL", peers.baseUrl() + "/api/extraction/internal/baseline");
         env.put("LIVE_EVENTS_STREAM", "faults:live-events");
         env.putAll(extraEnvironment);
+        environment = Map.copyOf(env);
         hub = new PackagedHub(name, freePort(), freePort(), env, List.of());
+    }
+
+    /**
+     * Another instance of the hub: the same environment (brokers, database, Redis, queue names, peers), ports of
+     * its own and {@code name} (its HOSTNAME and log, target/faults/&lt;name&gt;.log). Not started; closed with the suite.
+     */
+    PackagedHub anotherHub(String name) {
+        PackagedHub other = new PackagedHub(name, freePort(), freePort(), environment, List.of());
+        others.add(other);
+        return other;
+    }
+
+    /** Starts the hubs side by side (each start is mostly waiting) and prints how long each took to be ready. */
+    static void startHubs(Map<String, PackagedHub> hubs) throws Exception {
+        java.util.concurrent.ExecutorService starting = java.util.concurrent.Executors.newFixedThreadPool(hubs.size());
+        try {
+            Map<String, java.util.concurrent.Future<Double>> started = new LinkedHashMap<>();
+            hubs.forEach((name, hub) -> started.put(name, starting.submit(() -> hub.start(HUB_START))));
+            for (Map.Entry<String, java.util.concurrent.Future<Double>> hub : started.entrySet()) {
+                System.out.printf(java.util.Locale.ROOT, "[faults] packaged hub %s ready in %.1f s%n", hub.getKey(), hub.getValue().get());
+            }
+        } finally {
+            starting.shutdownNow();
+        }
     }
 
     static final Duration HUB_START = Duration.ofSeconds(180);
@@ -190,6 +219,9 @@ final class FaultSuite implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            for (PackagedHub other : others) {
+                other.close();
+            }
             hub.close();
         } finally {
             rabbit.destroy();

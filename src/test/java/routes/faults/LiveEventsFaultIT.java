@@ -2,11 +2,6 @@ package routes.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,18 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -61,10 +50,7 @@ class LiveEventsFaultIT {
     @Test
     void killDuringBroadcasts() throws Exception {
         String run = "faults-" + UUID.randomUUID().toString().substring(0, 8);
-        Client client = new Client(run);
-        Thread reader = new Thread(client, "sse-client");
-        reader.setDaemon(true);
-        reader.start();
+        SseClient client = new SseClient(json, suite.hub.url("/api/v2/events/stream"), run).start();
         client.awaitConnected(1, Duration.ofSeconds(30));
 
         List<String> accepted = new ArrayList<>();
@@ -120,107 +106,5 @@ class LiveEventsFaultIT {
         assertThat(acceptedAfterRestart).as("broadcasts after the restart").isNotEmpty();
         assertThat(acceptedAfterRestart.stream().filter(id -> !client.received.containsKey(id)).toList())
                 .as("the stream works again after the restart").isEmpty();
-    }
-
-    /** An EventSource-like client: reads frames, reconnects with Last-Event-ID, records what it got. */
-    final class Client implements Runnable {
-        final String run;
-        final Map<String, Integer> received = new ConcurrentHashMap<>();
-        final List<String> gaps = new CopyOnWriteArrayList<>();
-        final AtomicInteger connections = new AtomicInteger();
-        final AtomicBoolean running = new AtomicBoolean(true);
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        private volatile String lastEventId;
-        private volatile Stream<String> open;
-
-        Client(String run) {
-            this.run = run;
-        }
-
-        @Override
-        public void run() {
-            while (running.get()) {
-                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.hub.url("/api/v2/events/stream")))
-                        .header("Accept", "text/event-stream");
-                if (lastEventId != null) {
-                    request.header("Last-Event-ID", lastEventId);
-                }
-                try {
-                    HttpResponse<Stream<String>> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
-                    if (answer.statusCode() != 200) {
-                        answer.body().close();
-                        FaultSuite.sleep(Duration.ofMillis(200));
-                        continue;
-                    }
-                    connections.incrementAndGet();
-                    open = answer.body();
-                    read(answer.body());
-                } catch (IOException | UncheckedIOException e) {
-                    // the hub went away: reconnect, as EventSource does
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                if (running.get()) {
-                    FaultSuite.sleep(Duration.ofMillis(200));
-                }
-            }
-        }
-
-        private void read(Stream<String> lines) {
-            String[] frame = new String[3];
-            lines.forEach(line -> {
-                if (line.isEmpty()) {
-                    record(frame[0], frame[1], frame[2]);
-                    frame[0] = frame[1] = frame[2] = null;
-                } else if (line.startsWith("id:")) {
-                    frame[0] = line.substring(3).trim();
-                } else if (line.startsWith("event:")) {
-                    frame[1] = line.substring(6).trim();
-                } else if (line.startsWith("data:")) {
-                    frame[2] = line.substring(5).trim();
-                }
-            });
-        }
-
-        private void record(String id, String event, String data) {
-            if (id != null) {
-                lastEventId = id;
-            }
-            if (data == null) {
-                return;
-            }
-            try {
-                JsonNode body = json.readTree(data);
-                if ("stream.gap".equals(event)) {
-                    gaps.add(body.path("data").path("code").asText());
-                    return;
-                }
-                String videoId = body.path("video_id").asText(body.path("data").path("video_id").asText());
-                if (videoId.startsWith(run)) {
-                    received.merge(videoId, 1, Integer::sum);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("a frame that is not JSON: " + data, e);
-            }
-        }
-
-        void awaitConnected(int atLeast, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (connections.get() < atLeast && System.nanoTime() < deadline) {
-                FaultSuite.sleep(Duration.ofMillis(50));
-            }
-            assertThat(connections.get()).as("SSE connections").isGreaterThanOrEqualTo(atLeast);
-            // the stream's queue is bound once the first frame (retry:) is out: give it a moment
-            FaultSuite.sleep(Duration.ofMillis(500));
-        }
-
-        void stop() {
-            running.set(false);
-            Stream<String> stream = open;
-            if (stream != null) {
-                stream.close();
-            }
-        }
     }
 }

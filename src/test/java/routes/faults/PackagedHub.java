@@ -92,6 +92,10 @@ final class PackagedHub implements AutoCloseable {
         }
     }
 
+    String name() {
+        return name;
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }

@@ -1,33 +1,17 @@
 package routes.faults;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,14 +19,6 @@ import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-
-import routes.support.S3Server;
 
 /**
  * The summaries flow's guarantee under kill -9, on the packaged hub: every {@code video.transcribed} record ends as one
@@ -56,12 +32,10 @@ class SummariesFaultIT {
     static final String IN = "faults.video.transcribed";
     static final String OUT = "faults.video.summarized";
     static final String DLT = "faults.video.transcribed.DLT";
-    static final String BUCKET = "hub-faults";
     static final int VIDEOS = 40;
 
     private final ObjectMapper json = new ObjectMapper();
     private FaultSuite suite;
-    private S3Client s3;
 
     @BeforeAll
     void start() throws Exception {
@@ -78,24 +52,12 @@ class SummariesFaultIT {
         env.put("POSTGRES_SOCKET_TIMEOUT_SECONDS", "5");
         env.put("POSTGRES_STATEMENT_TIMEOUT_MS", "4000");
         suite = new FaultSuite("summaries", env);
-        suite.peers.stubFor(post(urlEqualTo("/llm/v1/chat/completions")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withUniformRandomDelay(50, 150)
-                .withBody("{\"id\":\"chatcmpl-faults\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"m\","
-                        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"The speakers explain"
-                        + " consumers, idempotency and outboxes.\"},\"finish_reason\":\"stop\"}],"
-                        + "\"usage\":{\"prompt_tokens\":100,\"completion_tokens\":30,\"total_tokens\":130}}")));
+        SummariesLoad.stubLlm(suite.peers);
         suite.startHub();
-        s3 = S3Client.builder().region(Region.US_EAST_1).endpointOverride(URI.create(suite.s3.endpoint())).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3Server.ACCESS_KEY,
-                        S3Server.SECRET_KEY))).build();
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (s3 != null) {
-            s3.close();
-        }
         if (suite != null) {
             suite.close();
         }
@@ -140,26 +102,26 @@ class SummariesFaultIT {
         for (int i = 0; i < VIDEOS; i++) {
             videos.add(firstVideo + i);
         }
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (SummariesLoad load = new SummariesLoad(suite, IN, OUT)) {
             for (long video : videos) {
-                String key = "transcripts/" + video + "/transcript.json";
-                s3.putObject(b -> b.bucket(BUCKET).key(key).contentType("application/json"), RequestBody.fromString(snippets(20)));
-                Map<String, Object> event = Map.of("id", UUID.randomUUID().toString(), "videoId", video,
-                        "transcriptFileKey", key, "snippetCount", 20, "ts", Instant.now().toString());
-                producer.send(new ProducerRecord<>(IN, String.valueOf(video), json.writeValueAsString(event))).get();
+                load.publish(video);
             }
+            judge(scenario, videos, point, injected, load);
         }
-        awaitSummaries(videos, (int) (VIDEOS * point), Duration.ofSeconds(90));
+    }
+
+    private void judge(String scenario, List<Long> videos, double point, Fault injected, SummariesLoad load) throws Exception {
+        load.awaitSummaries(videos, (int) (VIDEOS * point), Duration.ofSeconds(90));
         long fault = System.nanoTime();
         injected.inject();
         double faultSeconds = (System.nanoTime() - fault) / 1e9;
-        awaitSummaries(videos, VIDEOS, Duration.ofSeconds(150));
+        load.awaitSummaries(videos, VIDEOS, Duration.ofSeconds(150));
         FaultSuite.sleep(Duration.ofSeconds(2));
 
         Map<Long, Set<String>> recordIds = new HashMap<>();
         Map<Long, Integer> records = new HashMap<>();
         int deadLettered = 0;
-        try (KafkaConsumer<String, String> consumer = consumer()) {
+        try (KafkaConsumer<String, String> consumer = load.consumer()) {
             consumer.subscribe(List.of(OUT, DLT));
             long quiet = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (System.nanoTime() < quiet) {
@@ -178,7 +140,7 @@ class SummariesFaultIT {
                 }
             }
         }
-        Map<Long, int[]> rows = rows(videos);
+        Map<Long, int[]> rows = load.rows(videos);
         int delivered = 0;
         int duplicates = 0;
         int repeats = 0;
@@ -198,70 +160,5 @@ class SummariesFaultIT {
         assertThat(deadLettered).as("nothing dead-lettered by the fault").isZero();
         assertThat(report.lost()).as("videos without exactly one row, outbox row and record id").isZero();
         assertThat(report.duplicates()).isZero();
-    }
-
-    private void awaitSummaries(List<Long> videos, int atLeast, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            int published = 0;
-            for (int[] counts : rows(videos).values()) {
-                published += counts[1] > 0 && counts[0] > 0 ? 1 : 0;
-            }
-            if (published >= atLeast) {
-                return;
-            }
-            FaultSuite.sleep(Duration.ofMillis(200));
-        }
-    }
-
-    /** Per video: {summary rows, published outbox rows}. */
-    private Map<Long, int[]> rows(List<Long> videos) throws Exception {
-        Map<Long, int[]> rows = new HashMap<>();
-        String list = videos.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse("0");
-        try (Connection db = FaultSuite.database(); Statement sql = db.createStatement()) {
-            try (ResultSet row = sql.executeQuery("SELECT video_id, count(*) FROM video_summaries WHERE video_id IN (" + list + ") GROUP BY video_id")) {
-                while (row.next()) {
-                    rows.computeIfAbsent(row.getLong(1), k -> new int[2])[0] = row.getInt(2);
-                }
-            }
-            try (ResultSet row = sql.executeQuery("SELECT (payload->>'videoId')::bigint, count(*) FROM outbox_events WHERE topic = '"
-                    + OUT + "' AND published AND (payload->>'videoId')::bigint IN (" + list + ") GROUP BY 1")) {
-                while (row.next()) {
-                    rows.computeIfAbsent(row.getLong(1), k -> new int[2])[1] = row.getInt(2);
-                }
-            }
-        } catch (java.sql.SQLException notYet) {
-            // the tables appear with the hub's first migration
-        }
-        return rows;
-    }
-
-    private KafkaProducer<String, String> producer() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, suite.kafka.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(props);
-    }
-
-    private KafkaConsumer<String, String> consumer() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, suite.kafka.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "faults-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        return new KafkaConsumer<>(props);
-    }
-
-    private static String snippets(int n) {
-        StringBuilder json = new StringBuilder("[");
-        for (int i = 0; i < n; i++) {
-            json.append(i == 0 ? "" : ",").append("{\"text\":\"At ").append(i)
-                    .append(" the speaker describes consumers, idempotency, outboxes and retries in detail.\",\"start\":")
-                    .append(i * 2).append(".0,\"duration\":2.0}");
-        }
-        return json.append(']').toString();
     }
 }

@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,19 +11,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.AfterAll;
@@ -36,19 +30,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 /**
  * The transcripts flow's guarantee under faults, on the packaged hub: for every envelope the broker confirmed,
@@ -101,13 +89,7 @@ class TranscriptsFaultIT {
         connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
         rabbit = new RabbitTemplate(connections);
         admin = new RabbitAdmin(connections);
-        for (String[] capture : new String[][] {{COMPLETED, CAPTURE_COMPLETED}, {FAULT, CAPTURE_FAULT}}) {
-            FanoutExchange exchange = new FanoutExchange(capture[0], true, false);
-            Queue queue = new Queue(capture[1], true, false, false);
-            admin.declareExchange(exchange);
-            admin.declareQueue(queue);
-            admin.declareBinding(BindingBuilder.bind(queue).to(exchange));
-        }
+        TranscriptsLoad.declareCaptures(admin);
         suite.startHub();
     }
 
@@ -139,7 +121,7 @@ class TranscriptsFaultIT {
         double[] points = {0.15, 0.45, 0.75};
         for (int i = 0; i < points.length; i++) {
             clean();
-            Load load = new Load("kill -9 #" + (i + 1) + " at " + (int) (points[i] * 100) + "%", 150);
+            TranscriptsLoad load = load("kill -9 #" + (i + 1) + " at " + (int) (points[i] * 100) + "%", 150);
             load.publish();
             load.awaitOutcomes((int) (150 * points[i]), Duration.ofSeconds(60));
             long fault = System.nanoTime();
@@ -171,7 +153,7 @@ class TranscriptsFaultIT {
     void consumerConnectionClosedWhileMessagesAreInWork() throws Exception {
         // slow answers: every consumer holds a delivery in the API call when its connection goes
         answerAfter(1500, 2500);
-        Load load = new Load("consumer connection closed mid-call", 40);
+        TranscriptsLoad load = load("consumer connection closed mid-call", 40);
         load.publish();
         FaultSuite.sleep(Duration.ofMillis(2500));
         long fault = System.nanoTime();
@@ -191,7 +173,7 @@ class TranscriptsFaultIT {
         steps.put("the closing update", "CHECK (status <> 'COMPLETED')");
         for (Map.Entry<String, String> step : steps.entrySet()) {
             clean();
-            Load load = new Load("database error at " + step.getKey(), 60);
+            TranscriptsLoad load = load("database error at " + step.getKey(), 60);
             load.publish();
             load.awaitOutcomes(10, Duration.ofSeconds(60));
             long fault = System.nanoTime();
@@ -219,7 +201,7 @@ class TranscriptsFaultIT {
         // transcript-api refuses (400: a client error, no retry): every request faults and lands in _error
         suite.peers.stubFor(post(urlEqualTo(API)).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json").withBody("{\"detail\":\"video not found\"}")));
-        Load refused = new Load("re-drive: first pass (refused)", 30);
+        TranscriptsLoad refused = load("re-drive: first pass (refused)", 30);
         refused.publish();
         refused.awaitFaults(30, Duration.ofSeconds(60));
         int inError = awaitQueueDepth(ENDPOINT + "_error", 30, Duration.ofSeconds(30));
@@ -236,7 +218,7 @@ class TranscriptsFaultIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(redrive.statusCode()).as(redrive.body()).isEqualTo(200);
         assertThat(json.readTree(redrive.body()).path("moved").asInt()).isGreaterThanOrEqualTo(30);
-        Load redriven = refused.again("re-drive from _error");
+        TranscriptsLoad redriven = refused.again("re-drive from _error");
         redriven.awaitSuccesses(30, SETTLE);
         assertThat(admin.getQueueProperties(ENDPOINT + "_error").get(RabbitAdmin.QUEUE_MESSAGE_COUNT)).isEqualTo(0);
         FaultReport report = redriven.report(fault, true, true);
@@ -252,14 +234,14 @@ class TranscriptsFaultIT {
         // The exception escapes the route and requeues the delivery (nothing lost); the redelivery waits out the
         // lease, cannot take the row over and ends in _error with the reason and one Fault<T>. Everything else keeps
         // flowing meanwhile; nothing is left looping.
-        Load poison = new Load("poison failing in the error path too", 1);
+        TranscriptsLoad poison = load("poison failing in the error path too", 1);
         String poisonRequest = poison.messageIdByRequest.keySet().iterator().next();
         String poisonMessage = poison.messageIdByRequest.get(poisonRequest);
         suite.peers.stubFor(post(urlEqualTo(API)).atPriority(1)
                 .withRequestBody(matchingJsonPath("$.transcript_request_id", equalTo(poisonRequest)))
                 .willReturn(aResponse().withStatus(500).withFixedDelay(300)
                         .withHeader("Content-Type", "application/json").withBody("{\"detail\":\"poison\"}")));
-        Load others = new Load("beside a poison", 40);
+        TranscriptsLoad others = load("beside a poison", 40);
         long fault = System.nanoTime();
         try {
             poison.publish();
@@ -311,223 +293,18 @@ class TranscriptsFaultIT {
 
     // ---- load, records and verdict ----
 
+    private TranscriptsLoad load(String scenario, int count) {
+        return new TranscriptsLoad(scenario, count, rabbit, suite.peers, strays);
+    }
+
     /** Publishes {@code count} envelopes, injects the fault once {@code outcomesFirst} are done, then judges. */
     private void underLoad(String scenario, int count, int outcomesFirst, boolean crash, Fault fault) throws Exception {
-        Load load = new Load(scenario, count);
+        TranscriptsLoad load = load(scenario, count);
         load.publish();
         load.awaitOutcomes(outcomesFirst, Duration.ofSeconds(60));
         long started = System.nanoTime();
         fault.inject();
         load.finish(started, crash);
-    }
-
-    /** One scenario's envelopes and everything recorded about them. */
-    final class Load {
-        final String scenario;
-        final Map<String, String> messageIdByRequest = new LinkedHashMap<>();
-        final Map<String, Set<String>> completedIds = new ConcurrentHashMap<>();
-        final Map<String, Boolean> succeeded = new ConcurrentHashMap<>();
-        final Map<String, Set<String>> faultIds = new ConcurrentHashMap<>();
-        int accepted;
-
-        Load(String scenario, int count) {
-            this.scenario = scenario;
-            for (int i = 0; i < count; i++) {
-                messageIdByRequest.put(UUID.randomUUID().toString(), UUID.randomUUID().toString());
-            }
-        }
-
-        private Load(String scenario, Load first) {
-            this.scenario = scenario;
-            this.messageIdByRequest.putAll(first.messageIdByRequest);
-            this.accepted = first.accepted;
-        }
-
-        /** The same requests, recorded afresh (what a re-drive must produce again). */
-        Load again(String name) {
-            return new Load(name, this);
-        }
-
-        void publish() {
-            rabbit.invoke(ops -> {
-                for (Map.Entry<String, String> request : messageIdByRequest.entrySet()) {
-                    ops.send(REQUESTED, "", envelope(request.getValue(), request.getKey()));
-                }
-                ops.waitForConfirmsOrDie(30_000);
-                return null;
-            });
-            accepted = messageIdByRequest.size();
-        }
-
-        void collect() {
-            drain(CAPTURE_COMPLETED, (requestId, envelope) -> {
-                completedIds.computeIfAbsent(requestId, k -> ConcurrentHashMap.newKeySet()).add(envelope.path("messageId").asText());
-                if (envelope.path("message").path("success").asBoolean()) {
-                    succeeded.put(requestId, true);
-                }
-            });
-            drain(CAPTURE_FAULT, (requestId, envelope) ->
-                    faultIds.computeIfAbsent(requestId, k -> ConcurrentHashMap.newKeySet()).add(envelope.path("messageId").asText()));
-        }
-
-        private void drain(String queue, java.util.function.BiConsumer<String, JsonNode> record) {
-            // what another load of the same scenario drained first
-            for (String requestId : messageIdByRequest.keySet()) {
-                List<JsonNode> kept = strays.remove(queue + "/" + requestId);
-                if (kept != null) {
-                    kept.forEach(envelope -> record.accept(requestId, envelope));
-                }
-            }
-            Message message;
-            while ((message = rabbit.receive(queue)) != null) {
-                try {
-                    JsonNode envelope = json.readTree(message.getBody());
-                    JsonNode payload = envelope.path("message");
-                    String requestId = payload.has("transcriptRequestId") ? payload.path("transcriptRequestId").asText()
-                            : payload.path("message").path("transcriptRequestId").asText();
-                    if (messageIdByRequest.containsKey(requestId)) {
-                        record.accept(requestId, envelope);
-                    } else {
-                        strays.computeIfAbsent(queue + "/" + requestId, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                                .add(envelope);
-                    }
-                } catch (java.io.IOException e) {
-                    throw new IllegalStateException("an event that is not JSON on " + queue, e);
-                }
-            }
-        }
-
-        int outcomes() {
-            collect();
-            int done = 0;
-            for (String requestId : messageIdByRequest.keySet()) {
-                if (completedIds.containsKey(requestId) || faultIds.containsKey(requestId)) {
-                    done++;
-                }
-            }
-            return done;
-        }
-
-        void awaitOutcomes(int atLeast, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (outcomes() < atLeast && System.nanoTime() < deadline) {
-                FaultSuite.sleep(Duration.ofMillis(100));
-            }
-        }
-
-        void awaitFaults(int atLeast, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                collect();
-                if (faultIds.size() >= atLeast) {
-                    return;
-                }
-                FaultSuite.sleep(Duration.ofMillis(100));
-            }
-        }
-
-        void awaitSuccesses(int atLeast, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                collect();
-                if (succeeded.size() >= atLeast) {
-                    return;
-                }
-                FaultSuite.sleep(Duration.ofMillis(200));
-            }
-        }
-
-        /** Waits until every accepted request has an outcome (or the settle time is over), then judges. */
-        FaultReport finish(long faultStartedNanos, boolean crash) throws Exception {
-            double faultSeconds = (System.nanoTime() - faultStartedNanos) / 1e9;
-            awaitOutcomes(accepted, SETTLE);
-            // a little longer: what a late redelivery would still publish twice
-            FaultSuite.sleep(Duration.ofSeconds(2));
-            collect();
-            FaultReport report = report(faultStartedNanos, crash, false);
-            report = new FaultReport(report.scenario(), report.sent(), report.accepted(), report.delivered(), report.lost(),
-                    report.duplicates(), faultSeconds);
-            report.print();
-            assertThat(report.lost()).as(scenario + ": requests without an outcome").isZero();
-            assertThat(report.duplicates()).as(scenario + ": duplicate effects").isZero();
-            return report;
-        }
-
-        FaultReport report(long faultStartedNanos, boolean crash, boolean print) throws Exception {
-            int delivered = 0;
-            int duplicates = 0;
-            List<String> problems = new ArrayList<>();
-            for (String requestId : messageIdByRequest.keySet()) {
-                Set<String> completed = completedIds.getOrDefault(requestId, Set.of());
-                Set<String> faults = faultIds.getOrDefault(requestId, Set.of());
-                if (!completed.isEmpty() || !faults.isEmpty()) {
-                    delivered++;
-                }
-                if (completed.size() > 1) {
-                    duplicates += completed.size() - 1;
-                    problems.add(requestId + ": completed under " + completed.size() + " messageIds");
-                }
-                if (faults.size() > 1) {
-                    duplicates += faults.size() - 1;
-                    problems.add(requestId + ": Fault<T> under " + faults.size() + " messageIds");
-                }
-                if (Boolean.TRUE.equals(succeeded.get(requestId)) && !faults.isEmpty()) {
-                    duplicates++;
-                    problems.add(requestId + ": a Fault<T> for a success");
-                }
-            }
-            // transcript-api: one Idempotency-Key per request (and per re-drive generation), called again only after a crash
-            Map<String, Set<String>> keys = new HashMap<>();
-            Map<String, Integer> calls = new HashMap<>();
-            for (LoggedRequest call : suite.peers.findAll(postRequestedFor(urlEqualTo(API)))) {
-                String requestId = json.readTree(call.getBodyAsString()).path("transcript_request_id").asText();
-                if (messageIdByRequest.containsKey(requestId)) {
-                    keys.computeIfAbsent(requestId, k -> new HashSet<>()).add(call.getHeader("Idempotency-Key"));
-                    calls.merge(requestId, 1, Integer::sum);
-                }
-            }
-            int calledAgain = 0;
-            for (Map.Entry<String, Set<String>> key : keys.entrySet()) {
-                if (key.getValue().size() > 1) {
-                    duplicates++;
-                    problems.add(key.getKey() + ": transcript-api called with keys " + key.getValue());
-                }
-                if (calls.get(key.getKey()) > 1) {
-                    calledAgain++;
-                }
-            }
-            if (calledAgain > 0) {
-                System.out.println("[faults] " + scenario + ": transcript-api called again for " + calledAgain
-                        + " requests (same Idempotency-Key)" + (crash ? "" : ": a duplicate effect without a crash"));
-            }
-            if (!crash) {
-                // without a crash every request owns one delivery at a time: a second call is a second processing
-                duplicates += calledAgain;
-            }
-            problems.stream().limit(10).forEach(p -> System.out.println("[faults] " + scenario + ": " + p));
-            if (delivered < accepted) {
-                System.out.println("[faults] " + scenario + ": inbox of the requests without an outcome: " + inboxOf(
-                        messageIdByRequest.keySet().stream().filter(r -> !completedIds.containsKey(r) && !faultIds.containsKey(r))
-                                .limit(5).toList()));
-            }
-            FaultReport report = new FaultReport(scenario, messageIdByRequest.size(), accepted, delivered, accepted - delivered,
-                    duplicates, (System.nanoTime() - faultStartedNanos) / 1e9);
-            return print ? report.print() : report;
-        }
-    }
-
-    private String inboxOf(List<String> requestIds) throws Exception {
-        StringBuilder rows = new StringBuilder();
-        try (Connection db = FaultSuite.database(); Statement sql = db.createStatement()) {
-            for (String id : requestIds) {
-                try (ResultSet row = sql.executeQuery("SELECT status, deliveries, owner, lease_until, generation FROM transcript_inbox "
-                        + "WHERE transcript_request_id = '" + id + "'")) {
-                    rows.append(id).append(row.next() ? " " + row.getString(1) + " deliveries=" + row.getInt(2) + " owner="
-                            + row.getString(3) + " lease=" + row.getString(4) : " (no row)").append("; ");
-                }
-            }
-        }
-        return rows.toString();
     }
 
     private int awaitQueueDepth(String queue, int expected, Duration timeout) {
@@ -549,22 +326,5 @@ class TranscriptsFaultIT {
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"success\": true, \"transcript\": \"a transcript\"}")
                 .withUniformRandomDelay(minMs, maxMs)));
-    }
-
-    private Message envelope(String messageId, String transcriptRequestId) {
-        String body = """
-                {"messageId":"%s","requestId":null,"correlationId":"%s","conversationId":"%s","initiatorId":null,
-                 "sourceAddress":"rabbitmq://localhost/dotnet","destinationAddress":"rabbitmq://localhost/%s",
-                 "messageType":["urn:message:%s:TranscriptRequestedIntegrationEvent"],
-                 "message":{"id":"%s","occurredOnUtc":"2026-12-02T04:00:00Z","transcriptRequestId":"%s",
-                            "userId":"%s","videoUrl":"https://videos.example.org/%s.mp4","language":"en"},
-                 "sentTime":"2026-12-02T04:00:00Z","headers":{},"host":{"machineName":"faults"}}
-                """.formatted(messageId, transcriptRequestId, UUID.randomUUID(), REQUESTED, NAMESPACE, UUID.randomUUID(),
-                transcriptRequestId, UUID.randomUUID(), transcriptRequestId);
-        MessageProperties properties = new MessageProperties();
-        properties.setContentType("application/vnd.masstransit+json");
-        properties.setMessageId(messageId);
-        properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-        return new Message(body.getBytes(StandardCharsets.UTF_8), properties);
     }
 }
