@@ -148,6 +148,12 @@ public class SharedConfiguration {
         return builder -> builder.postConfigurer(jsonLimits::applyTo);
     }
 
+    /** Spring MVC's own 405, 415 and 406 in the JSON problem format. */
+    @Bean
+    MvcProblemAnswers mvcProblemAnswers(ProblemAnswer problemAnswer) {
+        return new MvcProblemAnswers(problemAnswer);
+    }
+
     /** How every filter of the public listener writes its refusals (JSON problem body). */
     @Bean
     ProblemAnswer problemAnswer(ObjectMapper json) {

@@ -31,7 +31,8 @@ import routes.support.HubResources;
  * The listeners' limits answered clearly, over raw sockets so an empty reply or a reset shows as such: bodies over
  * the public listener's limit (declared or chunked) get 413 with the JSON problem body and {@code Connection: close},
  * a form-urlencoded worker callback on the internal listener gets 415 naming application/json, and a valid call
- * is still answered afterwards. JSON nested past {@code HUB_JSON_MAX_DEPTH} is a 400 naming the limit.
+ * is still answered afterwards. JSON nested past {@code HUB_JSON_MAX_DEPTH} is a 400 naming the limit, and Spring
+ * MVC's own 405, 415 and 406 come in the same JSON problem format.
  */
 @HubIntegrationTest
 class HttpLimitsIT {
@@ -159,6 +160,34 @@ class HttpLimitsIT {
                 .filter(JsonValidatorEndpoint.class::isInstance).map(JsonValidatorEndpoint.class::cast).toList();
         assertThat(validators).hasSizeGreaterThanOrEqualTo(4)
                 .allSatisfy(validator -> assertThat(validator.getObjectMapper()).as(validator.getEndpointUri()).isSameAs(springMapper));
+    }
+
+    @Test
+    void springMvcsOwnRefusalsAreJsonProblems() throws IOException {
+        // 405: a method the SSE controller does not map, and one the ingest's REST mapping does not
+        String put = exchange(port, "PUT /api/v2/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
+                + "Connection: close\r\n\r\n", new byte[0], -1);
+        assertThat(problem(put, 405).path("error").asText()).isEqualTo("method_not_allowed");
+        assertThat(header(put, "Allow")).contains("GET").doesNotContain("PUT");
+        String get = exchange(port, "GET /api/ml/events/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                new byte[0], -1);
+        assertThat(problem(get, 405).path("message").asText()).contains("GET").contains("POST");
+        assertThat(header(get, "Allow")).contains("POST").doesNotContain("GET");
+        // 415: the ingest consumes application/json only
+        byte[] body = validIngest();
+        String text = exchange(port, "POST /api/ml/events/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n", body, -1);
+        JsonNode unsupported = problem(text, 415);
+        assertThat(unsupported.path("error").asText()).isEqualTo("unsupported_media_type");
+        assertThat(unsupported.path("field").asText()).isEqualTo("Content-Type");
+        assertThat(unsupported.path("message").asText()).contains("application/json").contains("text/plain");
+        // 406: it answers application/json only, here to a client that takes HTML only
+        String html = exchange(port, "POST /api/ml/events/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Accept: text/html\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n", body, -1);
+        JsonNode notAcceptable = problem(html, 406);
+        assertThat(notAcceptable.path("error").asText()).isEqualTo("not_acceptable");
+        assertThat(notAcceptable.path("message").asText()).contains("application/json");
+        assertValidIngest();
     }
 
     /** The answer's status, JSON content type and problem body. */
