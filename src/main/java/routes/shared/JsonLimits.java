@@ -13,9 +13,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * {@code maxDepth} nested arrays and objects ({@code HUB_JSON_MAX_DEPTH}), strings of at most
  * {@code maxStringLength} characters ({@code HUB_JSON_MAX_STRING_LENGTH}) and numbers of at most
  * {@code maxNumberLength} characters ({@code HUB_JSON_MAX_NUMBER_LENGTH}), as Jackson's
- * {@link StreamReadConstraints}. Spring's {@code ObjectMapper} (which the routes' Jackson data formats and the
- * json-validator use: it is the only one in the registry) gets them in {@link SharedConfiguration}; the mappers a
- * flow builds for itself are built with {@link #mapper()}.
+ * {@link StreamReadConstraints}. Spring's {@code ObjectMapper} gets them in {@link SharedConfiguration}: the
+ * json-validator endpoints use it (the registry's only one), and so does the routes' parsing Jackson data format
+ * ({@code autoDiscoverObjectMapper}); the mappers a flow builds for itself are built with {@link #mapper()}.
  */
 public record JsonLimits(int maxDepth, int maxStringLength, int maxNumberLength) {
 

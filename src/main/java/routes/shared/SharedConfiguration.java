@@ -140,8 +140,8 @@ public class SharedConfiguration {
     }
 
     /**
-     * Spring's ObjectMapper parses within the JSON limits: Spring MVC, every bean given it, and Camel's Jackson data
-     * formats and json-validator, which take the registry's single ObjectMapper ({@code useDefaultObjectMapper}).
+     * Spring's ObjectMapper parses within the JSON limits: Spring MVC, every bean given it, Camel's json-validator
+     * (the registry's single ObjectMapper) and the Jackson data format that unmarshals ({@code autoDiscoverObjectMapper}).
      */
     @Bean
     Jackson2ObjectMapperBuilderCustomizer jsonLimitsOnTheObjectMapper(JsonLimits jsonLimits) {
