@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import routes.shared.MandatoryPublisher;
 import routes.shared.SingleAttemptHttpClient;
+import routes.shared.JsonLimits;
 
 /** The event bridge's beans; the routes are in camel/event-bridge.camel.yaml. */
 @Configuration(proxyBeanMethods = false)
@@ -33,8 +34,9 @@ public class EventBridgeConfiguration {
     }
 
     @Bean
-    EventBridgeRequests eventBridgeRequests(ObjectMapper json, EventNormaliser normaliser, EventBridgeSettings settings) {
-        return new EventBridgeRequests(json, normaliser, settings.maxBatchSize(), settings.defaults().source());
+    EventBridgeRequests eventBridgeRequests(ObjectMapper json, JsonLimits jsonLimits, EventNormaliser normaliser,
+                                            EventBridgeSettings settings) {
+        return new EventBridgeRequests(json, jsonLimits, normaliser, settings.maxBatchSize(), settings.defaults().source());
     }
 
     @Bean

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import routes.shared.HttpProblem;
+import routes.shared.JsonLimits;
 
 /**
  * Reads the bridge's HTTP requests. A request that cannot be processed at all (not JSON, no {@code events}
@@ -28,12 +29,15 @@ public final class EventBridgeRequests {
     private static final Pattern USER_ID = Pattern.compile("[^\\s\\p{Cntrl}]{1,128}");
 
     private final ObjectMapper json;
+    private final JsonLimits limits;
     private final EventNormaliser normaliser;
     private final int maxBatchSize;
     private final String defaultSource;
 
-    public EventBridgeRequests(ObjectMapper json, EventNormaliser normaliser, int maxBatchSize, String defaultSource) {
+    public EventBridgeRequests(ObjectMapper json, JsonLimits limits, EventNormaliser normaliser, int maxBatchSize,
+                               String defaultSource) {
         this.json = json;
+        this.limits = limits;
         this.normaliser = normaliser;
         this.maxBatchSize = maxBatchSize;
         this.defaultSource = defaultSource;
@@ -145,7 +149,8 @@ public final class EventBridgeRequests {
         try {
             root = json.readTree(body);
         } catch (JsonProcessingException e) {
-            throw HttpProblem.badRequest(null, "the request body is not valid JSON: " + e.getOriginalMessage());
+            throw limits.violation(e).map(limit -> HttpProblem.badRequest("body", limit)).orElseGet(() ->
+                    HttpProblem.badRequest(null, "the request body is not valid JSON: " + e.getOriginalMessage()));
         }
         if (root == null || !root.isObject()) {
             throw HttpProblem.badRequest(null, "the request body must be a JSON object");

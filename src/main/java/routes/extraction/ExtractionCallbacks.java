@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import routes.shared.HttpProblem;
+import routes.shared.JsonLimits;
 
 /**
  * The request side of {@code POST /extraction/internal/completed}: who is calling, whether the body is an
@@ -27,10 +28,12 @@ public final class ExtractionCallbacks {
     public static final String EVENT_ID = "extractionEventId";
 
     private final ObjectMapper json;
+    private final JsonLimits limits;
     private final ExtractionSettings.Callback settings;
 
-    public ExtractionCallbacks(ObjectMapper json, ExtractionSettings.Callback settings) {
+    public ExtractionCallbacks(ObjectMapper json, JsonLimits limits, ExtractionSettings.Callback settings) {
         this.json = json;
+        this.limits = limits;
         this.settings = settings;
     }
 
@@ -86,7 +89,7 @@ public final class ExtractionCallbacks {
         try {
             document = json.readTree(body);
         } catch (JsonProcessingException e) {
-            throw HttpProblem.badRequest("body", "the body is not valid JSON: " + e.getOriginalMessage());
+            throw HttpProblem.badRequest("body", limits.violation(e).orElseGet(() -> "the body is not valid JSON: " + e.getOriginalMessage()));
         } catch (java.io.IOException e) {
             throw HttpProblem.badRequest("body", "the body could not be read as JSON");
         }

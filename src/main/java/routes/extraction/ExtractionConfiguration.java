@@ -22,6 +22,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import routes.shared.MandatoryPublisher;
+import routes.shared.JsonLimits;
 
 /** The beans extraction.camel.yaml refers to, and the flow's RabbitMQ topology. */
 @Configuration(proxyBeanMethods = false)
@@ -56,8 +57,8 @@ public class ExtractionConfiguration {
     }
 
     @Bean
-    ExtractionCallbacks extractionCallbacks(ObjectMapper json, ExtractionSettings settings) {
-        return new ExtractionCallbacks(json, settings.callback());
+    ExtractionCallbacks extractionCallbacks(ObjectMapper json, JsonLimits jsonLimits, ExtractionSettings settings) {
+        return new ExtractionCallbacks(json, jsonLimits, settings.callback());
     }
 
     @Bean

@@ -11,6 +11,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.ValidationMessage;
 
 import routes.shared.HttpProblem;
+import routes.shared.JsonLimits;
 
 /**
  * Bean {@code liveEventBroadcastSchemaProblems}, the json-validator's {@code errorHandler} on the broadcast route:
@@ -18,6 +19,12 @@ import routes.shared.HttpProblem;
  * listing every violation.
  */
 public final class BroadcastSchemaProblems implements JsonValidatorErrorHandler {
+
+    private final JsonLimits limits;
+
+    public BroadcastSchemaProblems(JsonLimits limits) {
+        this.limits = limits;
+    }
 
     @Override
     public void handleErrors(Exchange exchange, JsonSchema schema, Set<ValidationMessage> errors) {
@@ -36,6 +43,10 @@ public final class BroadcastSchemaProblems implements JsonValidatorErrorHandler 
         if (e instanceof HttpProblem problem) {
             // the validator hands what the other handleErrors threw to this one
             throw problem;
+        }
+        String limit = limits.violation(e).orElse(null);
+        if (limit != null) {
+            throw HttpProblem.badRequest("body", limit);
         }
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {

@@ -22,6 +22,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import routes.shared.RegisteredExecutor;
+import routes.shared.JsonLimits;
 
 /**
  * The live events flow's beans: the Redis stream ({@code liveEventLog}), its reader ({@code liveEventReader}), this
@@ -71,8 +72,8 @@ public class LiveEventsConfiguration {
     }
 
     @Bean
-    BroadcastSchemaProblems liveEventBroadcastSchemaProblems() {
-        return new BroadcastSchemaProblems();
+    BroadcastSchemaProblems liveEventBroadcastSchemaProblems(JsonLimits jsonLimits) {
+        return new BroadcastSchemaProblems(jsonLimits);
     }
 
     @Bean

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * as SHA-256 digests with {@link MessageDigest#isEqual}, so neither the content nor the length of the configured
  * secret leaks through timing.</li>
  * <li>{@code signature}: the {@code X-Internal-Signature} header carries {@code t=<unix seconds>,v2=<hex>}, where
- * the hex is HMAC-SHA256, keyed with the secret, over {@code <t>\n<METHOD>\n<path>\n<raw body>} (the path without
- * the query string), so a signed call is good for one method on one path only. The older
+ * the hex is HMAC-SHA256, keyed with the secret, over {@code <t>\n<METHOD>\n<target>\n<raw body>}, the target being
+ * the path, followed by {@code ?<raw query>} when the request has a query string, so a signed call is good for one
+ * method on one path with one query only (a call without a query signs exactly as before). The older
  * {@code t=<unix seconds>,v1=<hex>} over {@code <t>.<raw body>} is accepted while
  * {@code INTERNAL_SIGNATURE_V1_ACCEPTED} is true (deprecated: it can be replayed to another path within the
  * tolerance). A timestamp further than the tolerance (5 minutes by default) from now, in either direction, is
@@ -136,9 +137,17 @@ public final class InternalSecretGuard implements Processor {
      * Whether {@code signatureHeader} ({@code t=<unix seconds>} with {@code v2=<hex>} and, while accepted,
      * {@code v1=<hex>} entries, several allowed) signs this request with an accepted secret, at a time within the
      * tolerance of now. A {@code v2} entry covers {@code method}, {@code path} and {@code body}; a {@code v1} entry
-     * the body only.
+     * the body only. For a request without a query string.
      */
     public boolean acceptsSignature(String signatureHeader, String method, String path, byte[] body) {
+        return acceptsSignature(signatureHeader, method, path, null, body);
+    }
+
+    /**
+     * As {@link #acceptsSignature(String, String, String, byte[])}, for a request with the query string
+     * {@code rawQuery} (as sent, still percent-encoded; null or empty: none), which a {@code v2} entry covers too.
+     */
+    public boolean acceptsSignature(String signatureHeader, String method, String path, String rawQuery, byte[] body) {
         if (signatureHeader == null || signatureHeader.isBlank() || keys.isEmpty()) {
             return false;
         }
@@ -174,7 +183,7 @@ public final class InternalSecretGuard implements Processor {
         for (Key key : keys) {
             boolean usable = key.usableAt(now);
             if (!v2.isEmpty() && method != null && path != null) {
-                byte[] expected = hmac(key.secret(), v2Content(timestamp, method, path), body);
+                byte[] expected = hmac(key.secret(), v2Content(timestamp, method, target(path, rawQuery)), body);
                 for (byte[] signature : v2) {
                     match |= MessageDigest.isEqual(expected, signature) & usable;
                 }
@@ -200,13 +209,26 @@ public final class InternalSecretGuard implements Processor {
     }
 
     /**
-     * The {@code X-Internal-Signature} value a worker sends: {@code t=<unixSeconds>,v2=<hex HMAC-SHA256 over
-     * "<t>\n<METHOD>\n<path>\n<body>">}, {@code path} without the query string.
+     * The {@code X-Internal-Signature} value a worker sends for a request without a query string:
+     * {@code t=<unixSeconds>,v2=<hex HMAC-SHA256 over "<t>\n<METHOD>\n<path>\n<body>">}.
      */
     public static String signV2(String secret, long unixSeconds, String method, String path, byte[] body) {
+        return signV2(secret, unixSeconds, method, path, null, body);
+    }
+
+    /**
+     * The {@code X-Internal-Signature} value for a request with the query string {@code rawQuery} (exactly as sent;
+     * null or empty: none): the v2 HMAC over {@code "<t>\n<METHOD>\n<path>?<rawQuery>\n<body>"}.
+     */
+    public static String signV2(String secret, long unixSeconds, String method, String path, String rawQuery, byte[] body) {
         String timestamp = Long.toString(unixSeconds);
         return "t=" + timestamp + ",v2=" + HexFormat.of().formatHex(
-                hmac(secret, v2Content(timestamp, method, path), body));
+                hmac(secret, v2Content(timestamp, method, target(path, rawQuery)), body));
+    }
+
+    /** What a v2 signature covers of the request target: the path, and {@code ?<raw query>} when there is one. */
+    static String target(String path, String rawQuery) {
+        return rawQuery == null || rawQuery.isEmpty() ? path : path + "?" + rawQuery;
     }
 
     @Override
@@ -228,12 +250,32 @@ public final class InternalSecretGuard implements Processor {
 
     private boolean acceptsSignature(String signature, Exchange exchange) {
         String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
-        return acceptsSignature(signature, method, path(exchange), body(exchange));
+        return acceptsSignature(signature, method, path(exchange), rawQuery(exchange), body(exchange));
     }
 
     /**
-     * The request path as the caller sent it, without the query string: netty-http (internal listener) and
-     * platform-http (public port) both put it in {@code CamelHttpUri}; an absolute URI is reduced to its path.
+     * The query string as the caller sent it (still percent-encoded): netty-http (internal listener) puts it in
+     * {@code CamelHttpRawQuery} ({@code CamelHttpQuery} is decoded there), platform-http (public port) in
+     * {@code CamelHttpQuery}, from the servlet's {@code getQueryString()}. Camel's header filter drops callers'
+     * own {@code Camel*} headers, so neither can be sent by the caller.
+     */
+    private static String rawQuery(Exchange exchange) {
+        if (exchange.getMessage().getHeaders().containsKey(Exchange.HTTP_RAW_QUERY)) {
+            return exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+        }
+        // a binding that leaves the query on the URI: it is signed all the same
+        String uri = exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class);
+        int query = uri == null ? -1 : uri.indexOf('?');
+        if (query >= 0) {
+            return uri.substring(query + 1);
+        }
+        return exchange.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);
+    }
+
+    /**
+     * The request path as the caller sent it, without the query string (signed apart, {@link #rawQuery}):
+     * netty-http (internal listener) and platform-http (public port) both put it in {@code CamelHttpUri}; an
+     * absolute URI is reduced to its path.
      */
     private static String path(Exchange exchange) {
         String uri = exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class);
@@ -284,9 +326,9 @@ public final class InternalSecretGuard implements Processor {
         return Math.abs(now - seconds) <= tolerance.toSeconds();
     }
 
-    /** {@code <t>\n<METHOD>\n<path>\n}: what a v2 signature covers ahead of the body. */
-    private static byte[] v2Content(String timestamp, String method, String path) {
-        return (timestamp + "\n" + method.toUpperCase(Locale.ROOT) + "\n" + path + "\n").getBytes(StandardCharsets.UTF_8);
+    /** {@code <t>\n<METHOD>\n<target>\n}: what a v2 signature covers ahead of the body. */
+    private static byte[] v2Content(String timestamp, String method, String target) {
+        return (timestamp + "\n" + method.toUpperCase(Locale.ROOT) + "\n" + target + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] hmac(String secret, byte[] prefix, byte[] body) {

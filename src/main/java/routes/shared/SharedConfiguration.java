@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
 import org.springframework.amqp.rabbit.retry.ImmediateRequeueMessageRecoverer;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -128,6 +129,29 @@ public class SharedConfiguration {
     @Bean
     BucketOnStartup bucketOnStartup(S3Client s3Client, HubSettings settings) {
         return new BucketOnStartup(s3Client, settings.s3());
+    }
+
+    /** What every JSON parser of the hub accepts (docs/security.adoc "JSON limits"). */
+    @Bean
+    JsonLimits jsonLimits(@Value("${hub.json.max-depth}") int maxDepth,
+                          @Value("${hub.json.max-string-length}") int maxStringLength,
+                          @Value("${hub.json.max-number-length}") int maxNumberLength) {
+        return new JsonLimits(maxDepth, maxStringLength, maxNumberLength);
+    }
+
+    /**
+     * Spring's ObjectMapper parses within the JSON limits: Spring MVC, every bean given it, Camel's json-validator
+     * (the registry's single ObjectMapper) and the Jackson data format that unmarshals ({@code autoDiscoverObjectMapper}).
+     */
+    @Bean
+    Jackson2ObjectMapperBuilderCustomizer jsonLimitsOnTheObjectMapper(JsonLimits jsonLimits) {
+        return builder -> builder.postConfigurer(jsonLimits::applyTo);
+    }
+
+    /** Spring MVC's own 405, 415 and 406 in the JSON problem format. */
+    @Bean
+    MvcProblemAnswers mvcProblemAnswers(ProblemAnswer problemAnswer) {
+        return new MvcProblemAnswers(problemAnswer);
     }
 
     /** How every filter of the public listener writes its refusals (JSON problem body). */

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import routes.shared.JsonLimits;
 
 /**
  * Reads a MassTransit envelope as tolerantly as MassTransit itself: a UTF-8 BOM, comments and trailing commas are
@@ -22,9 +23,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class EnvelopeReader {
 
-    private final JsonMapper json = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_TRAILING_COMMA)
-            .build();
+    private final JsonMapper json;
+
+    public EnvelopeReader(JsonLimits limits) {
+        this.json = limits.mapper()
+                .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_TRAILING_COMMA)
+                .build();
+    }
 
     public IncomingEnvelope read(byte[] body) {
         if (body == null || body.length == 0) {

@@ -11,6 +11,7 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import routes.shared.JsonLimits;
 
 /**
  * The transcript-api side of the flow (bean {@code transcriptApi}): the request
@@ -24,7 +25,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  */
 public final class TranscriptApi {
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json;
+
+    public TranscriptApi(JsonLimits limits) {
+        this.json = limits.mapper().build();
+    }
 
     /** Replaces the message with the API request: snake_case JSON body, Idempotency-Key, X-Correlation-Id, traceparent. */
     public void prepare(Exchange exchange) {

@@ -13,6 +13,7 @@ import com.networknt.schema.ValidationMessage;
 
 import routes.shared.CorrelationId;
 import routes.shared.HttpProblem;
+import routes.shared.JsonLimits;
 
 /**
  * The callbacks transcript-api makes after answering 202 (bean {@code transcriptCallbacks}):
@@ -23,7 +24,13 @@ public final class TranscriptCallbacks {
 
     public static final String ROW = "transcriptsInboxRow";
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json;
+    private final JsonLimits limits;
+
+    public TranscriptCallbacks(JsonLimits limits) {
+        this.json = limits.mapper().build();
+        this.limits = limits;
+    }
 
     /** Checks the path's transcriptRequestId (400 when it is not a GUID) and makes it the correlation id. */
     public void checkRequestId(Exchange exchange) {
@@ -47,8 +54,8 @@ public final class TranscriptCallbacks {
      */
     public void invalidBody(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        HttpProblem problem = HttpProblem.badRequest("body", "the body must be a JSON object: "
-                + (error == null ? "unreadable" : error.getMessage()));
+        HttpProblem problem = HttpProblem.badRequest("body", limits.violation(error).orElseGet(() -> "the body must be a JSON object: "
+                + (error == null ? "unreadable" : error.getMessage())));
         if (error instanceof JsonValidationException invalid && invalid.getErrors() != null && !invalid.getErrors().isEmpty()) {
             ValidationMessage chosen = null;
             String chosenField = "";
@@ -142,7 +149,7 @@ public final class TranscriptCallbacks {
         try {
             return json.readTree(text);
         } catch (JsonProcessingException e) {
-            throw HttpProblem.badRequest("body", "the body must be a JSON object");
+            throw HttpProblem.badRequest("body", limits.violation(e).orElse("the body must be a JSON object"));
         }
     }
 }

@@ -14,6 +14,7 @@ import routes.shared.tracing.ActiveSpan;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import routes.shared.JsonLimits;
 
 /**
  * Writes the events the flow publishes as MassTransit writes them (bean {@code transcriptEvents}): the envelope
@@ -37,9 +38,10 @@ public final class TranscriptEvents {
     private final TranscriptsSettings settings;
     private final MassTransitHost host;
     private final BrokerAddress address;
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json;
 
-    public TranscriptEvents(TranscriptsSettings settings, MassTransitHost host, BrokerAddress address) {
+    public TranscriptEvents(TranscriptsSettings settings, MassTransitHost host, BrokerAddress address, JsonLimits limits) {
+        this.json = limits.mapper().build();
         this.settings = settings;
         this.host = host;
         this.address = address;

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
+import routes.shared.JsonLimits;
 import routes.shared.SingleAttemptHttpClient;
 
 /** The beans transcripts.camel.yaml calls. */
@@ -35,13 +36,14 @@ public class TranscriptsConfiguration {
     }
 
     @Bean
-    TranscriptsInbound transcriptsInbound(TranscriptsSettings settings, TranscriptLeases transcriptLeases) {
-        return new TranscriptsInbound(settings, transcriptLeases);
+    TranscriptsInbound transcriptsInbound(TranscriptsSettings settings, TranscriptLeases transcriptLeases, JsonLimits jsonLimits) {
+        return new TranscriptsInbound(settings, transcriptLeases, jsonLimits);
     }
 
     @Bean
-    TranscriptEvents transcriptEvents(TranscriptsSettings settings, MassTransitHost transcriptsHost, BrokerAddress transcriptsBrokerAddress) {
-        return new TranscriptEvents(settings, transcriptsHost, transcriptsBrokerAddress);
+    TranscriptEvents transcriptEvents(TranscriptsSettings settings, MassTransitHost transcriptsHost, BrokerAddress transcriptsBrokerAddress,
+                                      JsonLimits jsonLimits) {
+        return new TranscriptEvents(settings, transcriptsHost, transcriptsBrokerAddress, jsonLimits);
     }
 
     @Bean
@@ -50,8 +52,8 @@ public class TranscriptsConfiguration {
     }
 
     @Bean
-    TranscriptApi transcriptApi() {
-        return new TranscriptApi();
+    TranscriptApi transcriptApi(JsonLimits jsonLimits) {
+        return new TranscriptApi(jsonLimits);
     }
 
     @Bean
@@ -70,7 +72,7 @@ public class TranscriptsConfiguration {
     }
 
     @Bean
-    TranscriptCallbacks transcriptCallbacks() {
-        return new TranscriptCallbacks();
+    TranscriptCallbacks transcriptCallbacks(JsonLimits jsonLimits) {
+        return new TranscriptCallbacks(jsonLimits);
     }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import routes.shared.CorrelationId;
 import routes.shared.tracing.ActiveSpan;
+import routes.shared.JsonLimits;
 
 /**
  * The consuming side of the flow, step by step as transcripts.camel.yaml calls it (bean {@code transcriptsInbound}):
@@ -46,10 +47,12 @@ public final class TranscriptsInbound {
 
     private final TranscriptsSettings settings;
     private final TranscriptLeases leases;
-    private final EnvelopeReader reader = new EnvelopeReader();
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final EnvelopeReader reader;
+    private final JsonMapper json;
 
-    public TranscriptsInbound(TranscriptsSettings settings, TranscriptLeases leases) {
+    public TranscriptsInbound(TranscriptsSettings settings, TranscriptLeases leases, JsonLimits limits) {
+        this.reader = new EnvelopeReader(limits);
+        this.json = limits.mapper().build();
         this.settings = settings;
         this.leases = leases;
     }

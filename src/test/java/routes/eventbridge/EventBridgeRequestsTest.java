@@ -15,7 +15,7 @@ import routes.shared.HttpProblem;
 class EventBridgeRequestsTest {
 
     private final ObjectMapper json = new ObjectMapper();
-    private final EventBridgeRequests requests = new EventBridgeRequests(json, new EventNormaliser(json,
+    private final EventBridgeRequests requests = new EventBridgeRequests(json, new routes.shared.JsonLimits(64, 1_048_576, 100), new EventNormaliser(json,
             new EventBridgeSettings.Defaults("1.0.0", "android", "unknown", new EventBridgeSettings.Location(1, 2)),
             Instant::now), 3, "unknown");
 

@@ -125,6 +125,11 @@ final class PackagedHub implements AutoCloseable {
         }
     }
 
+    /** Whether the process is still running (not crashed, e.g. by an OutOfMemoryError that ended the JVM). */
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
     File logFile() {
         return log.toFile();
     }

@@ -191,13 +191,15 @@ class InternalSecretGuardTest {
     }
 
     @Test
-    void asAProcessorTheMethodAndPathComeFromTheHttpHeadersWithoutTheQuery() throws Exception {
+    void asAProcessorTheMethodAndPathComeFromTheHttpHeaders() throws Exception {
         InternalSecretGuard guard = signed(InternalSecretGuard.Mode.SIGNATURE);
         String v2 = InternalSecretGuard.signV2("current-secret", NOW.getEpochSecond(), POST, PATH, BODY);
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             guard.process(request(context, v2, POST, PATH));
-            guard.process(request(context, v2, POST, PATH + "?limit=5"));
             guard.process(request(context, v2, POST, "http://hub:8081" + PATH));
+            // a query on the URI is signed too: a signature made without it does not cover it
+            assertThatThrownBy(() -> guard.process(request(context, v2, POST, PATH + "?limit=5")))
+                    .isInstanceOf(InternalSecretGuard.UnauthorizedCaller.class);
             assertThatThrownBy(() -> guard.process(request(context, v2, POST, "/internal/dead-letters")))
                     .isInstanceOf(InternalSecretGuard.UnauthorizedCaller.class);
             assertThatThrownBy(() -> guard.process(request(context, v2, "PUT", PATH)))
@@ -205,6 +207,66 @@ class InternalSecretGuardTest {
             assertThatThrownBy(() -> guard.process(request(context, v2, null, null)))
                     .isInstanceOf(InternalSecretGuard.UnauthorizedCaller.class);
         }
+    }
+
+    @Test
+    void aV2SignatureBindsTheQueryString() {
+        InternalSecretGuard guard = signed(InternalSecretGuard.Mode.SIGNATURE);
+        long t = NOW.getEpochSecond();
+        String forA1 = InternalSecretGuard.signV2("current-secret", t, POST, PATH, "a=1", BODY);
+        assertThat(guard.acceptsSignature(forA1, POST, PATH, "a=1", BODY)).isTrue();
+        assertThat(guard.acceptsSignature(forA1, POST, PATH, "a=2", BODY)).isFalse();
+        assertThat(guard.acceptsSignature(forA1, POST, PATH, "a=1&b=2", BODY)).isFalse();
+        assertThat(guard.acceptsSignature(forA1, POST, PATH, null, BODY)).as("the query dropped").isFalse();
+        assertThat(guard.acceptsSignature(forA1, POST, PATH, BODY)).isFalse();
+        // a signature without a query does not cover one added later; an empty query is no query
+        String noQuery = InternalSecretGuard.signV2("current-secret", t, POST, PATH, BODY);
+        assertThat(guard.acceptsSignature(noQuery, POST, PATH, "a=1", BODY)).isFalse();
+        assertThat(guard.acceptsSignature(noQuery, POST, PATH, "", BODY)).isTrue();
+        assertThat(noQuery).isEqualTo(InternalSecretGuard.signV2("current-secret", t, POST, PATH, null, BODY));
+        // the raw query as sent: an encoded form is another query
+        String encoded = InternalSecretGuard.signV2("current-secret", t, POST, PATH, "confirm=a%20b", BODY);
+        assertThat(guard.acceptsSignature(encoded, POST, PATH, "confirm=a%20b", BODY)).isTrue();
+        assertThat(guard.acceptsSignature(encoded, POST, PATH, "confirm=a b", BODY)).isFalse();
+    }
+
+    @Test
+    void aV2SignatureWithAQueryIsTheHmacOfTheTargetPathQuestionMarkQuery() throws Exception {
+        long t = NOW.getEpochSecond();
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("current-secret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        byte[] content = (t + "\nPOST\n" + PATH + "?limit=all\n" + new String(BODY, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
+        String expected = "t=" + t + ",v2=" + java.util.HexFormat.of().formatHex(mac.doFinal(content));
+        assertThat(InternalSecretGuard.signV2("current-secret", t, "POST", PATH, "limit=all", BODY)).isEqualTo(expected);
+    }
+
+    @Test
+    void asAProcessorTheQueryComesFromEitherListenersHeaders() throws Exception {
+        InternalSecretGuard guard = signed(InternalSecretGuard.Mode.SIGNATURE);
+        String forA1 = InternalSecretGuard.signV2("current-secret", NOW.getEpochSecond(), POST, PATH, "a=1", BODY);
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            // platform-http (public port): CamelHttpQuery is the servlet's raw query string
+            guard.process(withHeader(request(context, forA1, POST, PATH), Exchange.HTTP_QUERY, "a=1"));
+            assertThatThrownBy(() -> guard.process(withHeader(request(context, forA1, POST, PATH), Exchange.HTTP_QUERY, "a=2")))
+                    .isInstanceOf(InternalSecretGuard.UnauthorizedCaller.class);
+            assertThatThrownBy(() -> guard.process(request(context, forA1, POST, PATH)))
+                    .isInstanceOf(InternalSecretGuard.UnauthorizedCaller.class);
+            // netty-http (internal listener): CamelHttpRawQuery wins over its decoded CamelHttpQuery
+            guard.process(withHeader(withHeader(request(context, forA1, POST, PATH), Exchange.HTTP_RAW_QUERY, "a=1"),
+                    Exchange.HTTP_QUERY, "a=1"));
+            assertThatThrownBy(() -> guard.process(withHeader(withHeader(request(context, forA1, POST, PATH),
+                    Exchange.HTTP_RAW_QUERY, "a=2"), Exchange.HTTP_QUERY, "a=1")))
+                    .isInstanceOf(InternalSecretGuard.UnauthorizedCaller.class);
+            // netty-http without a query: CamelHttpRawQuery present and null; a signature without a query passes
+            String noQuery = InternalSecretGuard.signV2("current-secret", NOW.getEpochSecond(), POST, PATH, BODY);
+            guard.process(withHeader(request(context, noQuery, POST, PATH), Exchange.HTTP_RAW_QUERY, null));
+        }
+    }
+
+    private static Exchange withHeader(Exchange exchange, String name, String value) {
+        exchange.getMessage().setHeader(name, value);
+        return exchange;
     }
 
     /** A clock the test moves. */

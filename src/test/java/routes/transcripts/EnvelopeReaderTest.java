@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class EnvelopeReaderTest {
 
-    private final EnvelopeReader reader = new EnvelopeReader();
+    private final EnvelopeReader reader = new EnvelopeReader(new routes.shared.JsonLimits(64, 1_048_576, 100));
     private final TranscriptFixtures fixtures = new TranscriptFixtures();
     private static final String URN = "urn:message:M3.Net.Modules.Transcripts.IntegrationEvents:TranscriptRequestedIntegrationEvent";
 

@@ -56,7 +56,7 @@ class TranscriptApiTest {
 
     @Test
     void classifiesFailures() {
-        TranscriptApi api = new TranscriptApi();
+        TranscriptApi api = new TranscriptApi(new routes.shared.JsonLimits(64, 1_048_576, 100));
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         for (int status : new int[] {408, 429, 500, 502, 503, 504}) {
             exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure(status));
