@@ -159,6 +159,9 @@ class KubernetesManifestTest {
         provided.addAll(secret.getStringData().keySet());
         assertThat(provided).as("ConfigMap + Secret").containsAll(variables);
         assertThat(provided).as("only variables the hub reads").allMatch(variables::contains);
+        // a value is what the variable is set to, never a piece of application.yaml's default (an unresolved placeholder)
+        assertThat(config.getData()).as("ConfigMap values without ${...}").allSatisfy((name, value) ->
+                assertThat(value).as(name).doesNotContain("${").doesNotContain("}"));
         assertThat(config.getData().keySet()).as("secrets stay out of the ConfigMap")
                 .doesNotContain("POSTGRES_PASSWORD", "REDIS_PASSWORD", "AWS_SECRET_ACCESS_KEY", "OPENAI_API_KEY",
                         "INTERNAL_API_SECRET", "INTERNAL_API_SECRET_PREVIOUS", "HAWTIO_PASSWORD", "RABBITMQ_URL",
