@@ -133,23 +133,25 @@ class TranscriptsRouteTest {
         AdviceWith.adviceWith(camelContext, "transcriptsApiCall", a -> a.weaveById("transcriptsApiPost").replace().to("mock:api"));
         AdviceWith.adviceWith(camelContext, "transcriptsClose",
                 a -> a.weaveById("transcriptsInboxCompleted").replace().to("mock:inboxCompleted"));
+        // the publish routes come from one template: AdviceWith sees the template's step ids (Out, Live); the route's
+        // prefixId is added when it starts (transcriptsProgressOut)
         AdviceWith.adviceWith(camelContext, "transcriptsPublishProgress", a -> {
-            a.weaveById("transcriptsProgressOut").replace().to("mock:progressOut");
-            a.weaveById("transcriptsProgressLive").replace().to("mock:live");
+            a.weaveById("Out").replace().to("mock:progressOut");
+            a.weaveById("Live").replace().to("mock:live");
         });
         AdviceWith.adviceWith(camelContext, "transcriptsPublishCompleted", a -> {
-            a.weaveById("transcriptsCompletedOut").replace().to("mock:completedOut");
-            a.weaveById("transcriptsCompletedLive").replace().to("mock:live");
+            a.weaveById("Out").replace().to("mock:completedOut");
+            a.weaveById("Live").replace().to("mock:live");
         });
         AdviceWith.adviceWith(camelContext, "transcriptsPublishFault",
-                a -> a.weaveById("transcriptsFaultOut").replace().to("mock:faultOut"));
+                a -> a.weaveById("Out").replace().to("mock:faultOut"));
         AdviceWith.adviceWith(camelContext, "transcriptsDeadLetterError", a -> {
-            a.weaveById("transcriptsErrorOut").replace().to("mock:errorOut");
-            a.weaveById("transcriptsErrorLive").replace().to("mock:live");
+            a.weaveById("Out").replace().to("mock:errorOut");
+            a.weaveById("Live").replace().to("mock:live");
         });
         AdviceWith.adviceWith(camelContext, "transcriptsDeadLetterSkipped", a -> {
-            a.weaveById("transcriptsSkippedOut").replace().to("mock:skippedOut");
-            a.weaveById("transcriptsSkippedLive").replace().to("mock:live");
+            a.weaveById("Out").replace().to("mock:skippedOut");
+            a.weaveById("Live").replace().to("mock:live");
         });
         // the REST DSL inlines the direct: routes into the rest routes: drive them from a direct: endpoint
         AdviceWith.adviceWith(camelContext, "transcriptsCallbackProgress", a -> {
@@ -160,6 +162,36 @@ class TranscriptsRouteTest {
             a.replaceFromWith("direct:transcripts-callback-completed");
             a.weaveById("transcriptsCompletedLookup").replace().to("mock:callbackLookup");
             a.weaveById("transcriptsCallbackOutcome").replace().to("mock:callbackOutcome");
+        });
+    }
+
+    // ---- the publish template ----
+
+    @Test
+    void publishRoutes_comeFromOneTemplate_withTheirOwnIdsEndpointsAndStepIds() {
+        Map<String, String> endpoints = Map.of(
+                "transcriptsPublishProgress", "direct://transcripts-progress",
+                "transcriptsPublishCompleted", "direct://transcripts-completed-event",
+                "transcriptsPublishFault", "direct://transcripts-fault-event",
+                "transcriptsDeadLetterError", "direct://transcripts-error",
+                "transcriptsDeadLetterSkipped", "direct://transcripts-skipped");
+        Map<String, String> prefixes = Map.of(
+                "transcriptsPublishProgress", "transcriptsProgress",
+                "transcriptsPublishCompleted", "transcriptsCompleted",
+                "transcriptsPublishFault", "transcriptsFault",
+                "transcriptsDeadLetterError", "transcriptsError",
+                "transcriptsDeadLetterSkipped", "transcriptsSkipped");
+        endpoints.forEach((routeId, endpoint) -> {
+            org.apache.camel.Route route = camelContext.getRoute(routeId);
+            assertThat(route).as(routeId).isNotNull();
+            assertThat(route.isCreatedByRouteTemplate()).as(routeId).isTrue();
+            assertThat(route.getEndpoint().getEndpointUri()).as(routeId).isEqualTo(endpoint);
+            // the template's own (Camel resolves no template parameter in a description)
+            assertThat(route.getDescription()).as(routeId).startsWith("One of the transcripts publishers").doesNotContain("{{");
+            // the steps AdviceWith left in place carry the prefixed ids Hawtio shows
+            for (String step : List.of("Message", "LiveEvent")) {
+                assertThat(camelContext.getProcessor(prefixes.get(routeId) + step)).as(prefixes.get(routeId) + step).isNotNull();
+            }
         });
     }
 
