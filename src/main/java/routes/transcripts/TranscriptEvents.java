@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -23,11 +24,14 @@ import routes.shared.JsonLimits;
  * {@code initiatorId} = the request's messageId, {@code correlationId} = transcriptRequestId, the hub's receive
  * endpoint as {@code sourceAddress}, the target exchange as {@code destinationAddress}, {@code MT-Activity-Id} carried
  * on, and the hub's {@code host} block. The Camel message is replaced: body = the envelope bytes, headers = only the
- * AMQP properties (content type, persistent, message_id, correlation_id) and the MassTransit headers.
+ * AMQP properties (content type, persistent, message_id, correlation_id) and the MassTransit headers. With
+ * TRANSCRIPTS_PUBLISH_SERIALIZER=raw the body is the bare message, content type {@code application/json}, and the
+ * envelope's ids travel in MassTransit's raw transport headers ({@link #rawHeaders}).
  */
 public final class TranscriptEvents {
 
-    public static final String CONTENT_TYPE = "application/vnd.masstransit+json";
+    public static final String CONTENT_TYPE = MessageSerializer.ENVELOPE.contentType();
+    static final String HOST_INFO_HEADER = "MT-Host-Info";
     /** Exchange properties a caller sets before {@code direct:transcripts-progress}. */
     public static final String PROGRESS_STATUS = "progressStatus";
     public static final String PROGRESS_PERCENTAGE = "progressPercentage";
@@ -39,12 +43,24 @@ public final class TranscriptEvents {
     private final MassTransitHost host;
     private final BrokerAddress address;
     private final JsonMapper json;
+    /** How events are written: from TRANSCRIPTS_PUBLISH_SERIALIZER; switchable at runtime (one instance, all routes). */
+    private volatile MessageSerializer serializer;
 
     public TranscriptEvents(TranscriptsSettings settings, MassTransitHost host, BrokerAddress address, JsonLimits limits) {
         this.json = limits.mapper().build();
         this.settings = settings;
         this.host = host;
         this.address = address;
+        this.serializer = settings.publishSerializer();
+    }
+
+    public MessageSerializer serializer() {
+        return serializer;
+    }
+
+    /** Writes every following event as {@code serializer} does (the configured one until then). */
+    public void useSerializer(MessageSerializer serializer) {
+        this.serializer = Objects.requireNonNull(serializer, "serializer");
     }
 
     public String sourceAddress() {
@@ -142,24 +158,58 @@ public final class TranscriptEvents {
         envelope.put("sentTime", now());
         envelope.put("headers", headers);
         envelope.put("host", host.asEnvelopeHost());
+        MessageSerializer format = serializer;
         byte[] body;
         try {
-            body = json.writeValueAsBytes(envelope);
+            // raw: the bare message; its envelope's ids go into transport headers (MassTransit's raw serializer)
+            body = json.writeValueAsBytes(format == MessageSerializer.RAW ? payload : envelope);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("envelope not serializable", e);
+            throw new IllegalStateException("message not serializable", e);
         }
         Message out = exchange.getMessage();
         out.removeHeaders("*");
         out.setBody(body);
         out.setHeader("CamelSpringRabbitmqMessageId", messageId);
-        out.setHeader("CamelSpringRabbitmqContentType", CONTENT_TYPE);
+        out.setHeader("CamelSpringRabbitmqContentType", format.contentType());
         out.setHeader("CamelSpringRabbitmqDeliveryMode", MessageDeliveryMode.PERSISTENT);
         if (correlationId != null) {
             out.setHeader("CamelSpringRabbitmqCorrelationId", correlationId);
         }
+        if (format == MessageSerializer.RAW) {
+            rawHeaders(messageId, correlationId, conversationId, request.messageId(), messageTypes).forEach(out::setHeader);
+        }
         // the AMQP headers table carries the same entries as the envelope headers
         headers.forEach(out::setHeader);
         exchange.setProperty(PUBLISHED_ID, messageId);
+    }
+
+    /**
+     * The transport headers MassTransit's raw JSON serializer adds (RawSerializerOptions.AddTransportHeaders, its
+     * default): MessageId, CorrelationId, ConversationId, MT-InitiatorId, MT-Source-Address and MT-MessageType (URNs
+     * joined by {@code ;}); and MT-Host-Info (the host block as JSON), as MassTransit 7's RawJsonMessageSerializer also
+     * wrote it, which a raw reader takes as the message's host. Its Content-Type header is left out: the AMQP
+     * content_type carries it (MassTransit reads that first) and camel-spring-rabbitmq does not pass a header of that
+     * name on.
+     */
+    private Map<String, Object> rawHeaders(String messageId, String correlationId, String conversationId,
+                                           String initiatorId, List<String> messageTypes) {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put(EnvelopeReader.MESSAGE_ID, messageId);
+        if (correlationId != null) {
+            headers.put(EnvelopeReader.CORRELATION_ID, correlationId);
+        }
+        if (conversationId != null) {
+            headers.put(EnvelopeReader.CONVERSATION_ID, conversationId);
+        }
+        headers.put(EnvelopeReader.INITIATOR_ID, initiatorId);
+        headers.put(EnvelopeReader.SOURCE_ADDRESS, sourceAddress());
+        headers.put(EnvelopeReader.MT_MESSAGE_TYPE, String.join(";", messageTypes));
+        try {
+            headers.put(HOST_INFO_HEADER, json.writeValueAsString(host.asEnvelopeHost()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("host not serializable", e);
+        }
+        return headers;
     }
 
     private JsonNode parse(String payloadJson) {

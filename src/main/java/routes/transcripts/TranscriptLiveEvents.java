@@ -10,7 +10,7 @@ import routes.shared.LiveEvent;
 /**
  * The live events the flow feeds (bean {@code transcriptLiveEvents}); {@code video_id} is the transcriptRequestId.
  * Progress Queued/Processing become QUEUED/PROCESSING, the completed event PROCESSED or FAILED, a delivery moved to
- * _error or _skipped an {@code error} event naming the flow and the reason.
+ * _error or _skipped an {@code error} event naming the flow and the reason; Fault&lt;T&gt; none of its own.
  */
 public final class TranscriptLiveEvents {
 
@@ -36,6 +36,11 @@ public final class TranscriptLiveEvents {
                 ? LiveEvent.videoStatus(request.transcriptRequestId(), "PROCESSED", 100, "Transcript ready")
                 : LiveEvent.videoStatus(request.transcriptRequestId(), "FAILED", null, outcome.error());
         return withData(event, request);
+    }
+
+    /** None for Fault&lt;T&gt;: the move of the delivery to _error that follows it feeds the live event ({@link #errorQueued}). */
+    public LiveEvent faulted(Exchange exchange) {
+        return null;
     }
 
     public LiveEvent errorQueued(Exchange exchange) {

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.springframework.amqp.core.MessageProperties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -35,6 +36,8 @@ public final class TranscriptsInbound {
     /** AMQP headers the hub's dead-lettering wrote: a delivery carrying them was moved back from _error/_skipped. */
     static final String REASON_HEADER = "MT-Reason";
     static final String FAULT_TIMESTAMP_HEADER = "MT-Fault-Timestamp";
+    /** The AMQP content_type property as camel-spring-rabbitmq names it. */
+    static final String CONTENT_TYPE_PROPERTY = "CamelSpringRabbitmqContentType";
 
     /** Decisions after the inbox claim. */
     public static final String PROCESS = "process";
@@ -58,16 +61,21 @@ public final class TranscriptsInbound {
     }
 
     /**
-     * Keeps the delivery as it came, reads the envelope and leaves the payload (keys made canonical) as the body.
-     * Sets {@code transcriptsMatched} false when no messageType URN is TranscriptRequestedIntegrationEvent's.
+     * Keeps the delivery as it came, reads it and leaves the payload (keys made canonical) as the body: an envelope,
+     * or, with content type {@code application/json}, a raw JSON message whose ids are in its transport headers
+     * ({@link MessageSerializer}). Sets {@code transcriptsMatched} false when its message types do not name
+     * TranscriptRequestedIntegrationEvent (a raw message without {@code MT-MessageType} is taken, as MassTransit does).
      */
     public void read(Exchange exchange) {
         Message in = exchange.getMessage();
         byte[] body = body(in.getBody());
         exchange.setProperty(ORIGINAL, new OriginalDelivery(body, in.getHeaders()));
-        IncomingEnvelope envelope = reader.read(body);
+        IncomingEnvelope envelope = switch (MessageSerializer.forContentType(contentType(in))) {
+            case RAW -> reader.readRaw(body, in.getHeaders());
+            case ENVELOPE -> reader.read(body);
+        };
         exchange.setProperty(ENVELOPE, envelope);
-        boolean matched = envelope.hasMessageType(settings.urn(TranscriptsSettings.REQUESTED_TYPE));
+        boolean matched = envelope.accepts(settings.urn(TranscriptsSettings.REQUESTED_TYPE));
         exchange.setProperty(MATCHED, matched);
         if (!matched) {
             return;
@@ -229,6 +237,23 @@ public final class TranscriptsInbound {
             }
         });
         return canonical;
+    }
+
+    /**
+     * The delivery's content type as MassTransit's RabbitMQ transport takes it: the AMQP {@code content_type}
+     * property, else a {@code Content-Type} header (null: MassTransit's default, the envelope). Spring AMQP reports a
+     * delivery without content_type as application/octet-stream: that counts as none.
+     */
+    static String contentType(Message in) {
+        String property = in.getHeader(CONTENT_TYPE_PROPERTY, String.class);
+        if (property != null && !property.isBlank() && !MessageProperties.DEFAULT_CONTENT_TYPE.equals(property)) {
+            return property;
+        }
+        Object header = in.getHeader("Content-Type");
+        if (header instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        return header == null ? null : header.toString();
     }
 
     private static byte[] body(Object body) {

@@ -4,7 +4,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** The transcripts flow's settings ({@code hub.transcripts.*} in config/transcripts.yaml). */
 @ConfigurationProperties(prefix = "hub.transcripts")
-public record TranscriptsSettings(String namespace, String endpoint, Exchanges exchanges, boolean publishFaults) {
+public record TranscriptsSettings(String namespace, String endpoint, Exchanges exchanges, boolean publishFaults,
+                                  MessageSerializer publishSerializer) {
+
+    /** Unset: envelopes, MassTransit's default (TRANSCRIPTS_PUBLISH_SERIALIZER). */
+    public TranscriptsSettings {
+        if (publishSerializer == null) {
+            publishSerializer = MessageSerializer.ENVELOPE;
+        }
+    }
 
     public static final String REQUESTED_TYPE = "TranscriptRequestedIntegrationEvent";
     public static final String PROGRESS_TYPE = "TranscriptProcessingProgressIntegrationEvent";

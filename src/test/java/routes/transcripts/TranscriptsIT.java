@@ -81,6 +81,9 @@ class TranscriptsIT {
     @Autowired
     CamelContext camel;
 
+    @Autowired
+    TranscriptEvents events;
+
     @Value("${hub.transcripts.consumer.concurrency}")
     int consumerCount;
 
@@ -157,6 +160,49 @@ class TranscriptsIT {
             };
             assertThat(envelope.path("conversationId").asText()).as(shape).isEqualTo(expectedConversation);
             assertThat(completed.getMessageProperties().getCorrelationId()).as(shape).isEqualTo(f.transcriptRequestId);
+        }
+    }
+
+    /**
+     * MassTransit's raw JSON serializer on both sides: a bare TranscriptRequestedIntegrationEvent (application/json,
+     * ids in the AMQP properties and MassTransit's transport headers) is processed, and with the publish serializer
+     * raw (TRANSCRIPTS_PUBLISH_SERIALIZER=raw, switched on the bean here) the events go out as bare JSON with the raw
+     * serializer's headers.
+     */
+    @Test
+    void rawJsonRequestIn_rawJsonEventsOut() throws Exception {
+        stubApi(fixtures.transcriptRequestId, 200, "{\"success\": true, \"transcript\": \"raw all the way\"}");
+        events.useSerializer(MessageSerializer.RAW);
+        try {
+            MessageProperties props = new MessageProperties();
+            props.setContentType("application/json");
+            props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+            props.setMessageId(fixtures.messageId);
+            props.setHeader("ConversationId", fixtures.conversationId);
+            props.setHeader("MT-MessageType", "urn:message:" + NS + ":TranscriptRequestedIntegrationEvent");
+            props.setHeader("MT-Source-Address", "rabbitmq://127.0.0.1/m3-api");
+            props.setHeader("MT-Activity-Id", fixtures.activityId);
+            String body = "{\"id\":\"" + fixtures.eventId + "\",\"occurredOnUtc\":\"2026-12-04T10:00:00Z\",\"transcriptRequestId\":\""
+                    + fixtures.transcriptRequestId + "\",\"userId\":\"" + fixtures.userId
+                    + "\",\"videoUrl\":\"https://www.youtube.com/watch?v=raw\",\"language\":null}";
+            rabbit.send(settings.exchanges().requested(), "", new Message(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), props));
+
+            Message queued = awaitRaw(PROGRESS_Q, m -> rawAbout(m) && "Queued".equals(body(m).path("status").asText()));
+            Message processing = awaitRaw(PROGRESS_Q, m -> rawAbout(m) && "Processing".equals(body(m).path("status").asText()));
+            Message completed = awaitRaw(COMPLETED_Q, this::rawAbout);
+            assertRawOnTheWire(queued, "TranscriptProcessingProgressIntegrationEvent");
+            assertRawOnTheWire(processing, "TranscriptProcessingProgressIntegrationEvent");
+            assertRawOnTheWire(completed, "TranscriptProcessingCompletedIntegrationEvent");
+            assertThat(body(completed).path("success").asBoolean()).isTrue();
+            assertThat(body(completed).path("transcriptContent").asText()).isEqualTo("raw all the way");
+
+            wireMock.verify(1, apiCall(fixtures.transcriptRequestId)
+                    .withHeader("Idempotency-Key", equalTo(fixtures.messageId))
+                    .withHeader("traceparent", equalTo(fixtures.activityId))
+                    .withRequestBody(matchingJsonPath("$.video_url", equalTo("https://www.youtube.com/watch?v=raw"))));
+            await().atMost(Duration.ofSeconds(5)).until(() -> "COMPLETED".equals(inboxStatus(fixtures.messageId)));
+        } finally {
+            events.useSerializer(MessageSerializer.ENVELOPE);
         }
     }
 
@@ -445,6 +491,36 @@ class TranscriptsIT {
         assertThat(payload.path("transcriptRequestId").asText()).isEqualTo(fixtures.transcriptRequestId);
         assertThat(payload.path("id").asText()).isNotEqualTo(fixtures.eventId);
         assertThat(payload.path("occurredOnUtc").asText()).endsWith("Z");
+    }
+
+    private boolean rawAbout(Message message) {
+        return fixtures.transcriptRequestId.equals(body(message).path("transcriptRequestId").asText());
+    }
+
+    /** A bare event as MassTransit's raw JSON serializer publishes it: the AMQP properties and its transport headers. */
+    private void assertRawOnTheWire(Message message, String type) throws Exception {
+        MessageProperties props = message.getMessageProperties();
+        JsonNode event = body(message);
+        assertThat(props.getContentType()).isEqualTo("application/json");
+        assertThat(props.getReceivedDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
+        assertThat(props.getMessageId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(props.getCorrelationId()).isEqualTo(fixtures.transcriptRequestId);
+        assertThat(props.getHeaders().keySet()).as("AMQP headers").containsExactlyInAnyOrder("MessageId", "CorrelationId",
+                "ConversationId", "MT-InitiatorId", "MT-Source-Address", "MT-MessageType", "MT-Host-Info", "MT-Activity-Id");
+        assertThat(props.getHeaders()).containsEntry("MessageId", props.getMessageId())
+                .containsEntry("CorrelationId", fixtures.transcriptRequestId)
+                .containsEntry("ConversationId", fixtures.conversationId)
+                .containsEntry("MT-InitiatorId", fixtures.messageId)
+                .containsEntry("MT-Source-Address", "rabbitmq://127.0.0.1/" + settings.endpoint())
+                .containsEntry("MT-MessageType", "urn:message:" + NS + ":" + type)
+                .containsEntry("MT-Activity-Id", fixtures.activityId);
+        assertThat(json.readTree(String.valueOf(props.getHeaders().get("MT-Host-Info"))).path("processId").asLong())
+                .isEqualTo(ProcessHandle.current().pid());
+        assertThat(event.has("messageType") || event.has("message") && event.path("message").isObject())
+                .as("a bare message, no envelope").isFalse();
+        assertThat(event.path("transcriptRequestId").asText()).isEqualTo(fixtures.transcriptRequestId);
+        assertThat(event.path("id").asText()).isNotEqualTo(fixtures.eventId);
+        assertThat(event.path("occurredOnUtc").asText()).endsWith("Z");
     }
 
     private void publish(byte[] body, String messageId, Map<String, Object> headers) {

@@ -133,23 +133,25 @@ class TranscriptsRouteTest {
         AdviceWith.adviceWith(camelContext, "transcriptsApiCall", a -> a.weaveById("transcriptsApiPost").replace().to("mock:api"));
         AdviceWith.adviceWith(camelContext, "transcriptsClose",
                 a -> a.weaveById("transcriptsInboxCompleted").replace().to("mock:inboxCompleted"));
+        // the publish routes come from one template: AdviceWith sees the template's step ids (Out, Live); the route's
+        // prefixId is added when it starts (transcriptsProgressOut)
         AdviceWith.adviceWith(camelContext, "transcriptsPublishProgress", a -> {
-            a.weaveById("transcriptsProgressOut").replace().to("mock:progressOut");
-            a.weaveById("transcriptsProgressLive").replace().to("mock:live");
+            a.weaveById("Out").replace().to("mock:progressOut");
+            a.weaveById("Live").replace().to("mock:live");
         });
         AdviceWith.adviceWith(camelContext, "transcriptsPublishCompleted", a -> {
-            a.weaveById("transcriptsCompletedOut").replace().to("mock:completedOut");
-            a.weaveById("transcriptsCompletedLive").replace().to("mock:live");
+            a.weaveById("Out").replace().to("mock:completedOut");
+            a.weaveById("Live").replace().to("mock:live");
         });
         AdviceWith.adviceWith(camelContext, "transcriptsPublishFault",
-                a -> a.weaveById("transcriptsFaultOut").replace().to("mock:faultOut"));
+                a -> a.weaveById("Out").replace().to("mock:faultOut"));
         AdviceWith.adviceWith(camelContext, "transcriptsDeadLetterError", a -> {
-            a.weaveById("transcriptsErrorOut").replace().to("mock:errorOut");
-            a.weaveById("transcriptsErrorLive").replace().to("mock:live");
+            a.weaveById("Out").replace().to("mock:errorOut");
+            a.weaveById("Live").replace().to("mock:live");
         });
         AdviceWith.adviceWith(camelContext, "transcriptsDeadLetterSkipped", a -> {
-            a.weaveById("transcriptsSkippedOut").replace().to("mock:skippedOut");
-            a.weaveById("transcriptsSkippedLive").replace().to("mock:live");
+            a.weaveById("Out").replace().to("mock:skippedOut");
+            a.weaveById("Live").replace().to("mock:live");
         });
         // the REST DSL inlines the direct: routes into the rest routes: drive them from a direct: endpoint
         AdviceWith.adviceWith(camelContext, "transcriptsCallbackProgress", a -> {
@@ -160,6 +162,36 @@ class TranscriptsRouteTest {
             a.replaceFromWith("direct:transcripts-callback-completed");
             a.weaveById("transcriptsCompletedLookup").replace().to("mock:callbackLookup");
             a.weaveById("transcriptsCallbackOutcome").replace().to("mock:callbackOutcome");
+        });
+    }
+
+    // ---- the publish template ----
+
+    @Test
+    void publishRoutes_comeFromOneTemplate_withTheirOwnIdsEndpointsAndStepIds() {
+        Map<String, String> endpoints = Map.of(
+                "transcriptsPublishProgress", "direct://transcripts-progress",
+                "transcriptsPublishCompleted", "direct://transcripts-completed-event",
+                "transcriptsPublishFault", "direct://transcripts-fault-event",
+                "transcriptsDeadLetterError", "direct://transcripts-error",
+                "transcriptsDeadLetterSkipped", "direct://transcripts-skipped");
+        Map<String, String> prefixes = Map.of(
+                "transcriptsPublishProgress", "transcriptsProgress",
+                "transcriptsPublishCompleted", "transcriptsCompleted",
+                "transcriptsPublishFault", "transcriptsFault",
+                "transcriptsDeadLetterError", "transcriptsError",
+                "transcriptsDeadLetterSkipped", "transcriptsSkipped");
+        endpoints.forEach((routeId, endpoint) -> {
+            org.apache.camel.Route route = camelContext.getRoute(routeId);
+            assertThat(route).as(routeId).isNotNull();
+            assertThat(route.isCreatedByRouteTemplate()).as(routeId).isTrue();
+            assertThat(route.getEndpoint().getEndpointUri()).as(routeId).isEqualTo(endpoint);
+            // the template's own (Camel resolves no template parameter in a description)
+            assertThat(route.getDescription()).as(routeId).startsWith("One of the transcripts publishers").doesNotContain("{{");
+            // the steps AdviceWith left in place carry the prefixed ids Hawtio shows
+            for (String step : List.of("Message", "LiveEvent")) {
+                assertThat(camelContext.getProcessor(prefixes.get(routeId) + step)).as(prefixes.get(routeId) + step).isNotNull();
+            }
         });
     }
 
@@ -440,6 +472,75 @@ class TranscriptsRouteTest {
                 .doesNotContainKey("MT-Fault-ExceptionType");
         assertThat(mock("errorOut").getReceivedExchanges()).isEmpty();
         assertThat(apiCalls).hasValue(0);
+    }
+
+    // ---- MassTransit's raw JSON serializer ----
+
+    @Test
+    void rawJsonRequest_isProcessedWithItsIdsFromTheTransportHeaders_andRawEventsGoOutWhenConfigured() throws Exception {
+        TranscriptEvents events = camelContext.getRegistry().lookupByNameAndType("transcriptEvents", TranscriptEvents.class);
+        assertThat(events.serializer()).as("TRANSCRIPTS_PUBLISH_SERIALIZER unset").isEqualTo(MessageSerializer.ENVELOPE);
+        events.useSerializer(MessageSerializer.RAW);
+        try {
+            deliver(rawRequest(fixtures), Map.of("CamelSpringRabbitmqMessageId", fixtures.messageId,
+                    "CamelSpringRabbitmqContentType", "application/json", "ConversationId", fixtures.conversationId,
+                    "MT-MessageType", "urn:message:" + NS + ":TranscriptRequestedIntegrationEvent",
+                    "MT-Activity-Id", fixtures.activityId));
+
+            assertThat(apiCalls).hasValue(1);
+            Exchange request = apiRequests.peek();
+            assertThat(request.getMessage().getHeader("Idempotency-Key")).as("the AMQP message id").isEqualTo(fixtures.messageId);
+            assertThat(request.getMessage().getHeader("traceparent")).isEqualTo(fixtures.activityId);
+            assertThat(json.readTree(request.getMessage().getBody(String.class)).path("video_url").asText())
+                    .isEqualTo("https://www.youtube.com/watch?v=raw");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> claim = mock("inboxClaim").getReceivedExchanges().get(0).getMessage().getBody(Map.class);
+            assertThat(claim).containsEntry("messageId", fixtures.messageId).containsEntry("conversationId", fixtures.conversationId);
+
+            List<Exchange> progress = mock("progressOut").getReceivedExchanges();
+            assertThat(progress).hasSize(2);
+            Exchange completed = mock("completedOut").getReceivedExchanges().get(0);
+            for (Exchange event : List.of(progress.get(0), progress.get(1), completed)) {
+                assertThat(event.getMessage().getHeaders()).containsEntry("CamelSpringRabbitmqContentType", "application/json")
+                        .containsEntry("MT-InitiatorId", fixtures.messageId)
+                        .containsEntry("ConversationId", fixtures.conversationId)
+                        .containsEntry("CorrelationId", fixtures.transcriptRequestId)
+                        .containsEntry("MessageId", event.getMessage().getHeader("CamelSpringRabbitmqMessageId"));
+            }
+            JsonNode done = json.readTree(completed.getMessage().getBody(byte[].class));
+            assertThat(done.has("message") && done.has("messageType")).as("no envelope").isFalse();
+            assertThat(done.path("transcriptContent").asText()).isEqualTo("hello world");
+            assertValid("transcript-processing-completed-integration-event", done);
+            assertValid("transcript-processing-progress-integration-event",
+                    json.readTree(progress.get(0).getMessage().getBody(byte[].class)));
+        } finally {
+            events.useSerializer(MessageSerializer.ENVELOPE);
+        }
+    }
+
+    @Test
+    void rawJsonRequest_ofAnotherMessageTypeGoesToSkipped_andOneAgainstTheContractToError() throws Exception {
+        byte[] body = rawRequest(fixtures);
+        deliver(body, Map.of("CamelSpringRabbitmqMessageId", fixtures.messageId, "CamelSpringRabbitmqContentType",
+                "application/json", "MT-MessageType", "urn:message:Shop:OrderPlacedEvent"));
+        Exchange skipped = mock("skippedOut").getReceivedExchanges().get(0);
+        assertThat(skipped.getMessage().getBody(byte[].class)).isEqualTo(body);
+        assertThat(skipped.getMessage().getHeaders()).containsEntry("MT-Reason", "dead-letter")
+                .containsEntry("CamelSpringRabbitmqContentType", "application/json");
+
+        TranscriptFixtures invalid = new TranscriptFixtures();
+        deliver("{\"id\": \"x\", \"videoUrl\": \"ftp://nowhere\"}".getBytes(StandardCharsets.UTF_8),
+                Map.of("CamelSpringRabbitmqMessageId", invalid.messageId, "CamelSpringRabbitmqContentType", "application/json"));
+        Exchange error = mock("errorOut").getReceivedExchanges().get(0);
+        assertThat(error.getMessage().getHeaders()).containsEntry("MT-Reason", "fault")
+                .containsEntry("MT-Fault-ExceptionType", "org.apache.camel.component.jsonvalidator.JsonValidationException");
+        assertThat(apiCalls).hasValue(0);
+    }
+
+    private static byte[] rawRequest(TranscriptFixtures f) {
+        return ("{\"id\": \"" + f.eventId + "\", \"occurredOnUtc\": \"2026-12-04T10:00:00Z\", \"transcriptRequestId\": \""
+                + f.transcriptRequestId + "\", \"userId\": \"" + f.userId
+                + "\", \"videoUrl\": \"https://www.youtube.com/watch?v=raw\", \"language\": \"en\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     // ---- idempotency ----

@@ -15,7 +15,8 @@ import org.springframework.amqp.core.Queue;
 class TranscriptsTopologyTest {
 
     private final TranscriptsSettings settings = new TranscriptsSettings("M3.Net.Modules.Transcripts.IntegrationEvents",
-            "transcript-consumer", new TranscriptsSettings.Exchanges("in-x", "progress-x", "completed-x", "fault-x"), true);
+            "transcript-consumer", new TranscriptsSettings.Exchanges("in-x", "progress-x", "completed-x", "fault-x"), true,
+            MessageSerializer.ENVELOPE);
 
     @Test
     void declaresTheReceiveEndpointAsMassTransitDoes() {
@@ -50,7 +51,8 @@ class TranscriptsTopologyTest {
 
     @Test
     void declaresNoFaultExchangeWhenFaultsAreOff() {
-        TranscriptsSettings off = new TranscriptsSettings(settings.namespace(), settings.endpoint(), settings.exchanges(), false);
+        TranscriptsSettings off = new TranscriptsSettings(settings.namespace(), settings.endpoint(), settings.exchanges(), false,
+                settings.publishSerializer());
         assertThat(TranscriptsTopology.declarables(off)).noneMatch(d -> d instanceof Exchange e && e.getName().equals("fault-x"));
     }
 

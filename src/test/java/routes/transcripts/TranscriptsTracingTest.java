@@ -132,12 +132,12 @@ class TranscriptsTracingTest {
         AdviceWith.adviceWith(camelContext, "transcriptsClose",
                 a -> a.weaveById("transcriptsInboxCompleted").replace().to("mock:inboxCompleted"));
         AdviceWith.adviceWith(camelContext, "transcriptsPublishProgress", a -> {
-            a.weaveById("transcriptsProgressOut").replace().to("mock:progressOut");
-            a.weaveById("transcriptsProgressLive").replace().to("mock:live");
+            a.weaveById("Out").replace().to("mock:progressOut");
+            a.weaveById("Live").replace().to("mock:live");
         });
         AdviceWith.adviceWith(camelContext, "transcriptsPublishCompleted", a -> {
-            a.weaveById("transcriptsCompletedOut").replace().to("mock:completedOut");
-            a.weaveById("transcriptsCompletedLive").replace().to("mock:live");
+            a.weaveById("Out").replace().to("mock:completedOut");
+            a.weaveById("Live").replace().to("mock:live");
         });
         MockEndpoint.resetMocks(camelContext);
         mock("inboxClaim").whenAnyExchangeReceived(e -> e.getMessage().setBody(claimed()));
