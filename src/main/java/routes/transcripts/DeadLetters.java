@@ -82,6 +82,11 @@ public final class DeadLetters {
         original(exchange).setHeader("MT-Reason", "dead-letter");
     }
 
+    /** The delivery as it was received (body, AMQP properties and headers), without what described that delivery only. */
+    static Message restore(Exchange exchange) {
+        return original(exchange);
+    }
+
     private static Message original(Exchange exchange) {
         OriginalDelivery original = exchange.getProperty(TranscriptsInbound.ORIGINAL, OriginalDelivery.class);
         Message message = exchange.getMessage();
@@ -90,7 +95,9 @@ public final class DeadLetters {
             DELIVERY_ONLY.forEach(message::removeHeader);
             return message;
         }
-        message.removeHeaders("*");
+        // Camel counts the retries of a failed step in the message's CamelRedelivery* headers: they stay, or a step
+        // retried after this restore would count from 1 again, and never stop (Camel headers are never sent)
+        message.removeHeaders("*", "CamelRedeliver*");
         message.setBody(original.body());
         for (Map.Entry<String, Object> header : original.headers().entrySet()) {
             if (header.getValue() != null && !DELIVERY_ONLY.contains(header.getKey())) {

@@ -167,7 +167,9 @@ public final class TranscriptEvents {
             throw new IllegalStateException("message not serializable", e);
         }
         Message out = exchange.getMessage();
-        out.removeHeaders("*");
+        // the CamelRedelivery* headers stay: they are how Camel counts the retries of the step that called this
+        // publish route, which would otherwise start from 1 on every attempt and never end (Camel headers are never sent)
+        out.removeHeaders("*", "CamelRedeliver*");
         out.setBody(body);
         out.setHeader("CamelSpringRabbitmqMessageId", messageId);
         out.setHeader("CamelSpringRabbitmqContentType", format.contentType());

@@ -51,6 +51,18 @@ public class TranscriptsConfiguration {
         return new DeadLetters(settings, transcriptsHost, transcriptsBrokerAddress.address(settings.endpoint()));
     }
 
+    /** The delayed redelivery intervals and their queues (TRANSCRIPTS_REDELIVERY_INTERVALS; empty: off). */
+    @Bean
+    RedeliverySchedule transcriptsRedeliverySchedule(TranscriptsSettings settings,
+                                                     @Value("${hub.transcripts.redelivery.intervals:}") String intervals) {
+        return RedeliverySchedule.parse(settings.endpoint(), intervals);
+    }
+
+    @Bean
+    TranscriptRedelivery transcriptRedelivery(RedeliverySchedule transcriptsRedeliverySchedule) {
+        return new TranscriptRedelivery(transcriptsRedeliverySchedule);
+    }
+
     @Bean
     TranscriptApi transcriptApi(JsonLimits jsonLimits) {
         return new TranscriptApi(jsonLimits);

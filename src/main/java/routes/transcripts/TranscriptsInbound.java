@@ -127,14 +127,19 @@ public final class TranscriptsInbound {
 
     /**
      * Named parameters of the inbox claim ({@code transcript_inbox_claim}): the request, this delivery's claim token
-     * and lease, and the dead-letter mark when the delivery was moved back from _error or _skipped (a re-drive).
+     * and lease, the dead-letter mark when the delivery was moved back from _error or _skipped (a re-drive), and its
+     * MT-Redelivery-Count (0 when absent).
      */
     public Map<String, Object> claimParameters(Exchange exchange) {
         TranscriptRequest request = exchange.getProperty(REQUEST, TranscriptRequest.class);
         Map<String, Object> params = new HashMap<>();
         params.put("owner", leases.token(exchange));
         params.put("leaseSeconds", leases.leaseSeconds());
-        params.put("redriveOf", redriveMark(exchange.getProperty(ORIGINAL, OriginalDelivery.class)));
+        OriginalDelivery original = exchange.getProperty(ORIGINAL, OriginalDelivery.class);
+        params.put("redriveOf", redriveMark(original));
+        // a scheduled redelivery's copy carries the count the inbox waits for (RETRY_SCHEDULED)
+        params.put("redeliveryCount", original == null ? 0
+                : TranscriptRedelivery.count(original.headers().get(TranscriptRedelivery.COUNT_HEADER)));
         params.put("messageId", request.messageId());
         params.put("transcriptRequestId", request.transcriptRequestId());
         params.put("userId", request.userId());
@@ -149,7 +154,8 @@ public final class TranscriptsInbound {
      * What the inbox row returned by the claim means for this delivery: {@code process} (this delivery now owns the
      * request: first delivery, a take-over after the owner's lease ran out, or a re-drive), {@code republish} (the
      * outcome is stored but its events were not all confirmed), {@code in-work} (another delivery owns it under a live
-     * lease: wait), {@code duplicate} (done, or waiting for transcript-api's callbacks).
+     * lease: wait), {@code duplicate} (done, waiting for transcript-api's callbacks, or waiting for a scheduled
+     * redelivery this delivery is not: RETRY_SCHEDULED and a lower MT-Redelivery-Count).
      */
     public String decide(Exchange exchange) {
         Map<?, ?> row = exchange.getMessage().getBody(Map.class);

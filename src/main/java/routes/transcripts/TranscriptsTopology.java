@@ -21,6 +21,9 @@ import org.springframework.context.annotation.Configuration;
  *   exchange transcript-consumer_error   --> queue transcript-consumer_error   (same arguments as the queue)
  *   exchange transcript-consumer_skipped --> queue transcript-consumer_skipped (same arguments as the queue)
  *   exchanges progress, completed, Fault&lt;T&gt; (the hub publishes there)
+ *   quorum queue transcript-consumer_delay_&lt;interval&gt; per redelivery interval (the hub publishes there through the
+ *     default exchange): x-message-ttl = the interval, expired messages dead-letter (at least once) to the default
+ *     exchange with routing key transcript-consumer, i.e. back into the endpoint queue
  * </pre>
  * Names, durability and arguments are exactly what MassTransit declares (fanout, durable, not auto-delete, no
  * exchange arguments; queues durable with {@code x-queue-type: quorum}), so declaring before or after the .NET
@@ -33,11 +36,11 @@ public class TranscriptsTopology {
     static final Map<String, Object> QUEUE_ARGUMENTS = Map.of("x-queue-type", "quorum");
 
     @Bean
-    Declarables transcriptsDeclarables(TranscriptsSettings settings) {
-        return new Declarables(declarables(settings));
+    Declarables transcriptsDeclarables(TranscriptsSettings settings, RedeliverySchedule transcriptsRedeliverySchedule) {
+        return new Declarables(declarables(settings, transcriptsRedeliverySchedule));
     }
 
-    static List<Declarable> declarables(TranscriptsSettings settings) {
+    static List<Declarable> declarables(TranscriptsSettings settings, RedeliverySchedule redelivery) {
         List<Declarable> all = new ArrayList<>();
         FanoutExchange endpoint = exchange(settings.endpoint());
         Queue queue = queue(settings.endpoint());
@@ -60,7 +63,27 @@ public class TranscriptsTopology {
         if (settings.publishFaults()) {
             all.add(exchange(settings.exchanges().fault()));
         }
+        for (RedeliverySchedule.Interval interval : redelivery.intervals()) {
+            all.add(delayQueue(interval, settings.endpoint()));
+        }
         return all;
+    }
+
+    /**
+     * A delayed-redelivery queue: nothing consumes it; each message expires after the interval and RabbitMQ
+     * dead-letters it to the endpoint queue. Quorum like every queue of the endpoint; at-least-once dead-lettering
+     * (RabbitMQ 3.10+, needs overflow reject-publish) keeps a message in the delay queue until the endpoint queue
+     * confirmed it. The interval is in the name: a changed interval is a new queue, never a 406 on the old one.
+     */
+    static Queue delayQueue(RedeliverySchedule.Interval interval, String endpoint) {
+        Map<String, Object> arguments = new java.util.LinkedHashMap<>();
+        arguments.put("x-queue-type", "quorum");
+        arguments.put("x-message-ttl", interval.delay().toMillis());
+        arguments.put("x-dead-letter-exchange", "");
+        arguments.put("x-dead-letter-routing-key", endpoint);
+        arguments.put("x-dead-letter-strategy", "at-least-once");
+        arguments.put("x-overflow", "reject-publish");
+        return new Queue(interval.queue(), true, false, false, arguments);
     }
 
     private static FanoutExchange exchange(String name) {

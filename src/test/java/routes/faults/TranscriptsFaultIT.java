@@ -78,6 +78,8 @@ class TranscriptsFaultIT {
         env.put("TRANSCRIPTS_INBOX_LEASE_SECONDS", "6");
         env.put("TRANSCRIPTS_INBOX_LEASE_RENEWAL_MS", "2000");
         env.put("TRANSCRIPTS_IN_WORK_RETRY_DELAY_MS", "500");
+        // delayed redelivery on, with waits the scenarios' settle times cover (default 5s,30s,2m)
+        env.put("TRANSCRIPTS_REDELIVERY_INTERVALS", "1s,3s");
         env.put("TRANSCRIPT_API_RETRY_DELAY_MS", "200");
         env.put("TRANSCRIPT_API_MAX_RETRY_DELAY_MS", "1000");
         env.put("TRANSCRIPT_API_TIMEOUT_MS", "10000");

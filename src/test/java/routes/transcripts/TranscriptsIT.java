@@ -84,6 +84,9 @@ class TranscriptsIT {
     @Autowired
     TranscriptEvents events;
 
+    @Autowired
+    RedeliverySchedule redeliverySchedule;
+
     @Value("${hub.transcripts.consumer.concurrency}")
     int consumerCount;
 
@@ -249,7 +252,8 @@ class TranscriptsIT {
         wireMock.stubFor(post(urlEqualTo(API_PATH))
                 .withRequestBody(matchingJsonPath("$.transcript_request_id", equalTo(fixtures.transcriptRequestId)))
                 .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "0").withBody("{\"detail\":\"overloaded\"}")));
-        publish(fixtures.bytes("envelope-full.json"), fixtures.messageId, Map.of());
+        // the last delivery of the it profile's intervals (1s,2s): no redelivery left (TranscriptsRedeliveryIT for those)
+        publish(fixtures.bytes("envelope-full.json"), fixtures.messageId, Map.of("MT-Redelivery-Count", 2));
 
         Message completed = awaitMessage(COMPLETED_Q, fixtures.transcriptRequestId, m -> true);
         JsonNode done = body(completed).path("message");
@@ -267,7 +271,7 @@ class TranscriptsIT {
 
         Message error = awaitRaw(settings.errorQueue(), m -> fixtures.messageId.equals(m.getMessageProperties().getMessageId()));
         assertThat(error.getMessageProperties().getHeaders()).containsEntry("MT-Reason", "fault")
-                .containsEntry("MT-Fault-RetryCount", 4);
+                .containsEntry("MT-Fault-RetryCount", 4).containsEntry("MT-Redelivery-Count", 2);
         wireMock.verify(5, apiCall(fixtures.transcriptRequestId));
         await().atMost(Duration.ofSeconds(5)).until(() -> "COMPLETED".equals(inboxStatus(fixtures.messageId)));
     }
@@ -398,7 +402,9 @@ class TranscriptsIT {
                         .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "0")));
                 failing.add(request);
             }
-            failing.forEach(request -> publish(request.bytes("envelope-full.json"), request.messageId, Map.of()));
+            // redelivered as often as the intervals allow already (1s,2s in the it profile): to _error after the retries
+            failing.forEach(request -> publish(request.bytes("envelope-full.json"), request.messageId,
+                    Map.of("MT-Redelivery-Count", 2)));
 
             await().atMost(Duration.ofSeconds(30)).until(() -> killSwitch.snapshot().state() == ConsumerKillSwitch.State.TRIPPED);
             await().atMost(Duration.ofSeconds(10)).until(() -> consumers(settings.endpoint()) == 0);
@@ -439,7 +445,7 @@ class TranscriptsIT {
 
     @Test
     void topologyIsMassTransits_redeclaringItNeverFails() {
-        List<Declarable> topology = TranscriptsTopology.declarables(settings);
+        List<Declarable> topology = TranscriptsTopology.declarables(settings, redeliverySchedule);
         for (Declarable declarable : topology) {
             if (declarable instanceof Queue queue) {
                 amqpAdmin.declareQueue(queue);

@@ -89,7 +89,7 @@ class TranscriptsRouteTest {
             for (String id : List.of("transcriptsConsume", "transcriptsClaim", "transcriptsApiCall", "transcriptsComplete",
                     "transcriptsClose", "transcriptsPublishProgress",
                     "transcriptsPublishCompleted", "transcriptsPublishFault", "transcriptsDeadLetterError",
-                    "transcriptsDeadLetterSkipped", "transcriptsCallbackProgress", "transcriptsCallbackCompleted")) {
+                    "transcriptsDeadLetterSkipped", "transcriptsRedeliver", "transcriptsCallbackProgress", "transcriptsCallbackCompleted")) {
                 camelContext.getRouteController().startRoute(id);
             }
         }
@@ -148,6 +148,10 @@ class TranscriptsRouteTest {
         AdviceWith.adviceWith(camelContext, "transcriptsDeadLetterError", a -> {
             a.weaveById("Out").replace().to("mock:errorOut");
             a.weaveById("Live").replace().to("mock:live");
+        });
+        AdviceWith.adviceWith(camelContext, "transcriptsRedeliver", a -> {
+            a.weaveById("transcriptsRedeliveryOut").replace().to("mock:redeliveryOut");
+            a.weaveById("transcriptsInboxRetryScheduled").replace().to("mock:retryScheduled");
         });
         AdviceWith.adviceWith(camelContext, "transcriptsDeadLetterSkipped", a -> {
             a.weaveById("Out").replace().to("mock:skippedOut");
@@ -349,10 +353,13 @@ class TranscriptsRouteTest {
     void retriesExhausted_completedFailedFaultPublishedAndDeliveryMovedToError() throws Exception {
         api = call -> failure(503, Map.of());
         byte[] body = fixtures.bytes("envelope-full.json");
+        // the third redelivery of the default intervals (5s,30s,2m): none left
         deliver(body, Map.of("CamelSpringRabbitmqMessageId", fixtures.messageId,
                 "CamelSpringRabbitmqContentType", "application/vnd.masstransit+json",
-                "CamelSpringRabbitmqDeliveryMode", MessageDeliveryMode.PERSISTENT, "Custom-Header", "kept"));
+                "CamelSpringRabbitmqDeliveryMode", MessageDeliveryMode.PERSISTENT, "Custom-Header", "kept",
+                "MT-Redelivery-Count", 3));
         assertThat(apiCalls).as("first call + 4 retries").hasValue(5);
+        assertThat(mock("redeliveryOut").getReceivedExchanges()).as("every interval spent").isEmpty();
 
         JsonNode done = envelope(mock("completedOut").getReceivedExchanges().get(0));
         assertThat(done.path("message").path("success").asBoolean()).isFalse();
@@ -386,6 +393,7 @@ class TranscriptsRouteTest {
                 .containsEntry("CamelSpringRabbitmqContentType", "application/vnd.masstransit+json")
                 .containsEntry("CamelSpringRabbitmqDeliveryMode", MessageDeliveryMode.PERSISTENT)
                 .containsEntry("Custom-Header", "kept")
+                .containsEntry("MT-Redelivery-Count", 3)
                 .containsKeys("MT-Fault-Message", "MT-Fault-Timestamp", "MT-Fault-StackTrace", "MT-Host-MachineName",
                         "MT-Host-ProcessName", "MT-Host-ProcessId", "MT-Host-Assembly", "MT-Host-AssemblyVersion",
                         "MT-Host-MassTransitVersion", "MT-Host-FrameworkVersion", "MT-Host-OperatingSystemVersion");
@@ -410,6 +418,7 @@ class TranscriptsRouteTest {
             Exchange error = mock("errorOut").getReceivedExchanges().get(0);
             assertThat(error.getMessage().getHeaders()).containsEntry("MT-Reason", "fault").doesNotContainKey("MT-Fault-RetryCount");
             assertThat(mock("faultOut").getReceivedExchanges()).hasSize(1);
+            assertThat(mock("redeliveryOut").getReceivedExchanges()).as("a refusal is not redelivered").isEmpty();
         }
     }
 
@@ -420,6 +429,142 @@ class TranscriptsRouteTest {
         assertThat(apiCalls).hasValue(1);
         assertThat(envelope(mock("completedOut").getReceivedExchanges().get(0)).path("message").path("success").asBoolean()).isFalse();
         assertThat(mock("errorOut").getReceivedExchanges()).hasSize(1);
+        assertThat(mock("redeliveryOut").getReceivedExchanges()).isEmpty();
+    }
+
+    // ---- delayed redelivery (default intervals 5s,30s,2m) ----
+
+    @Test
+    void apiUnavailableThroughTheImmediateRetries_isRedeliveredLaterAsReceivedWithTheCountOneHigher() throws Exception {
+        api = call -> failure(503, Map.of());
+        byte[] body = fixtures.bytes("envelope-full.json");
+        Exchange done = deliver(body, Map.of("CamelSpringRabbitmqMessageId", fixtures.messageId,
+                "CamelSpringRabbitmqContentType", "application/vnd.masstransit+json",
+                "CamelSpringRabbitmqDeliveryMode", MessageDeliveryMode.NON_PERSISTENT, "Custom-Header", "kept",
+                "CamelSpringRabbitmqDeliveryTag", 7L, "x-delivery-count", 1));
+        assertThat(done.getException()).as("acked").isNull();
+        assertThat(apiCalls).as("first call + 4 retries, then the delayed redelivery").hasValue(5);
+
+        Exchange copy = mock("redeliveryOut").getReceivedExchanges().get(0);
+        assertThat(copy.getMessage().getBody(byte[].class)).as("body unchanged").isEqualTo(body);
+        assertThat(copy.getMessage().getHeaders())
+                .containsEntry("MT-Redelivery-Count", 1)
+                .containsEntry("CamelSpringRabbitmqRoutingOverrideKey", "transcript-consumer_delay_5s")
+                .containsEntry("CamelSpringRabbitmqMessageId", fixtures.messageId)
+                .containsEntry("CamelSpringRabbitmqContentType", "application/vnd.masstransit+json")
+                .containsEntry("CamelSpringRabbitmqDeliveryMode", MessageDeliveryMode.PERSISTENT)
+                .containsEntry("Custom-Header", "kept")
+                .doesNotContainKeys("MT-Reason", "MT-Fault-Message", "CamelSpringRabbitmqDeliveryTag", "x-delivery-count");
+        assertThat(mock("retryScheduled").getReceivedExchanges()).singleElement()
+                .satisfies(e -> assertThat(e.getMessage().getBody(Map.class)).containsEntry("messageId", fixtures.messageId)
+                        .containsEntry("redeliveryCount", 1).containsKey("owner"))
+                .satisfies(e -> assertThat((String) e.getMessage().getBody(Map.class).get("error")).contains("503"));
+        assertThat(mock("inboxOutcome").getReceivedExchanges()).as("no outcome yet").isEmpty();
+        assertThat(mock("completedOut").getReceivedExchanges()).isEmpty();
+        assertThat(mock("faultOut").getReceivedExchanges()).isEmpty();
+        assertThat(mock("errorOut").getReceivedExchanges()).isEmpty();
+        assertThat(mock("inboxCompleted").getReceivedExchanges()).isEmpty();
+    }
+
+    @Test
+    void eachRedeliveryWaitsInTheNextIntervalsQueue_thenError() throws Exception {
+        api = call -> failure(503, Map.of());
+        Map<Integer, String> queueAfter = Map.of(0, "transcript-consumer_delay_5s", 1, "transcript-consumer_delay_30s",
+                2, "transcript-consumer_delay_2m");
+        for (int count = 0; count <= 3; count++) {
+            resetMocks();
+            Map<String, Object> headers = new HashMap<>();
+            if (count > 0) {
+                // as the broker hands an AMQP long over
+                headers.put("MT-Redelivery-Count", (long) count);
+            }
+            deliver(fixtures.bytes("envelope-full.json"), headers);
+            if (count < 3) {
+                Exchange copy = mock("redeliveryOut").getReceivedExchanges().get(0);
+                assertThat(copy.getMessage().getHeaders()).as("after delivery %d", count)
+                        .containsEntry("MT-Redelivery-Count", count + 1)
+                        .containsEntry("CamelSpringRabbitmqRoutingOverrideKey", queueAfter.get(count));
+                assertThat(mock("errorOut").getReceivedExchanges()).isEmpty();
+            } else {
+                assertThat(mock("redeliveryOut").getReceivedExchanges()).isEmpty();
+                assertThat(mock("errorOut").getReceivedExchanges()).hasSize(1);
+                assertThat(mock("faultOut").getReceivedExchanges()).hasSize(1);
+                assertThat(envelope(mock("completedOut").getReceivedExchanges().get(0)).path("message").path("success").asBoolean()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void theScheduledCopyClaimsTheRequestWithItsCount_andSucceeds() throws Exception {
+        Map<String, Object> resumed = row("RECEIVED", 2);
+        resumed.put("claimed", true);
+        claimRow = resumed;
+        deliver(fixtures.bytes("envelope-full.json"), Map.of("MT-Redelivery-Count", 1));
+        assertThat(mock("inboxClaim").getReceivedExchanges().get(0).getMessage().getBody(Map.class))
+                .containsEntry("redeliveryCount", 1);
+        assertThat(apiCalls).hasValue(1);
+        assertThat(apiRequests.peek().getMessage().getHeader("Idempotency-Key")).as("the same request").isEqualTo(fixtures.messageId);
+        assertThat(envelope(mock("completedOut").getReceivedExchanges().get(0)).path("message").path("success").asBoolean()).isTrue();
+        assertThat(mock("redeliveryOut").getReceivedExchanges()).isEmpty();
+    }
+
+    @Test
+    void aPlainDuplicateWhileARedeliveryIsScheduled_isDropped() throws Exception {
+        Map<String, Object> scheduled = row("RETRY_SCHEDULED", 2);
+        scheduled.put("claimed", false);
+        claimRow = scheduled;
+        Exchange done = deliver(fixtures.bytes("envelope-full.json"), Map.of("CamelSpringRabbitmqRedelivered", true));
+        assertThat(done.getException()).isNull();
+        assertThat(done.getProperty(TranscriptsInbound.DECISION)).isEqualTo(TranscriptsInbound.DUPLICATE);
+        assertThat(mock("inboxClaim").getReceivedExchanges().get(0).getMessage().getBody(Map.class))
+                .containsEntry("redeliveryCount", 0);
+        assertThat(apiCalls).hasValue(0);
+        assertThat(mock("progressOut").getReceivedExchanges()).isEmpty();
+        assertThat(mock("redeliveryOut").getReceivedExchanges()).isEmpty();
+        assertThat(mock("errorOut").getReceivedExchanges()).isEmpty();
+    }
+
+    @Test
+    void aCopyTheBrokerDoesNotConfirm_sendsTheDeliveryBackToTheQueue() throws Exception {
+        api = call -> failure(503, Map.of());
+        mock("redeliveryOut").whenAnyExchangeReceived(e -> {
+            throw new org.springframework.amqp.AmqpIOException(new java.io.IOException("connection reset"));
+        });
+        Exchange done = deliver(fixtures.bytes("envelope-full.json"), Map.of());
+        assertThat(done.getException()).as("fails back to the listener, which requeues").isNotNull();
+        assertThat(mock("retryScheduled").getReceivedExchanges()).isEmpty();
+        assertThat(mock("errorOut").getReceivedExchanges()).isEmpty();
+        assertThat(mock("completedOut").getReceivedExchanges()).isEmpty();
+    }
+
+    @Test
+    void anUnmarkedInbox_stillAcksTheDeliveryOnceTheCopyIsConfirmed() throws Exception {
+        api = call -> failure(503, Map.of());
+        mock("retryScheduled").whenAnyExchangeReceived(e -> {
+            throw new java.sql.SQLException("connection refused", "08001");
+        });
+        Exchange done = deliver(fixtures.bytes("envelope-full.json"), Map.of());
+        assertThat(done.getException()).isNull();
+        assertThat(mock("redeliveryOut").getReceivedExchanges()).hasSize(1);
+        assertThat(mock("errorOut").getReceivedExchanges()).isEmpty();
+    }
+
+    @Test
+    void anUnexpectedFailureThroughItsRetries_isRedeliveredToo() throws Exception {
+        AtomicInteger claims = new AtomicInteger();
+        mock("inboxClaim").whenAnyExchangeReceived(e -> {
+            claims.incrementAndGet();
+            throw new java.sql.SQLException("connection refused", "08001");
+        });
+        Exchange done = deliver(fixtures.bytes("envelope-full.json"), Map.of("MT-Redelivery-Count", 1));
+        assertThat(done.getException()).isNull();
+        assertThat(claims).as("first try + 3 retries").hasValue(4);
+        assertThat(apiCalls).hasValue(0);
+        assertThat(mock("redeliveryOut").getReceivedExchanges()).singleElement()
+                .satisfies(e -> assertThat(e.getMessage().getHeaders()).containsEntry("MT-Redelivery-Count", 2)
+                        .containsEntry("CamelSpringRabbitmqRoutingOverrideKey", "transcript-consumer_delay_30s"));
+        assertThat(mock("errorOut").getReceivedExchanges()).isEmpty();
+        assertThat(mock("faultOut").getReceivedExchanges()).isEmpty();
     }
 
     // ---- poison, skipped ----
@@ -429,6 +574,7 @@ class TranscriptsRouteTest {
         byte[] body = fixtures.bytes("envelope-invalid-json.json");
         deliver(body, Map.of("CamelSpringRabbitmqMessageId", fixtures.messageId));
         assertThat(apiCalls).hasValue(0);
+        assertThat(mock("redeliveryOut").getReceivedExchanges()).as("poison is never redelivered").isEmpty();
         Exchange error = mock("errorOut").getReceivedExchanges().get(0);
         assertThat(error.getMessage().getBody(byte[].class)).isEqualTo(body);
         assertThat(error.getMessage().getHeaders()).containsEntry("MT-Reason", "fault")
