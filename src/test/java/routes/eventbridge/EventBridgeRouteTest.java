@@ -186,6 +186,43 @@ class EventBridgeRouteTest {
     }
 
     @Test
+    void aRetryUnderTheClientsIdempotencyKeyIsTheSameOutboxMessageAndOneWithoutIsANewOne() throws Exception {
+        MockEndpoint outbox = camel.getEndpoint("mock:outbox", MockEndpoint.class);
+        String body = """
+                {"source": "driver_app", "events": [
+                  {"event_type": "ride_request_response", "user_id": "driver_1", "response": "accepted"}]}""";
+        java.util.function.Function<String, Exchange> ingest = key -> producer.request("direct:event-bridge-ingest", e -> {
+            e.getMessage().setBody(body);
+            if (key != null) {
+                e.getMessage().setHeader("Idempotency-Key", key);
+            }
+        });
+
+        // the first attempt's answer was lost (a 503 whose publish the broker took after all, a dropped 202): the
+        // client sends the request again under its key
+        Exchange first = ingest.apply("order-42-attempt");
+        Exchange retry = ingest.apply("order-42-attempt");
+        Exchange other = ingest.apply("order-43-attempt");
+        Exchange keyless = ingest.apply(null);
+        Exchange keylessAgain = ingest.apply(null);
+
+        for (Exchange answer : List.of(first, retry, other, keyless, keylessAgain)) {
+            assertThat(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)).isEqualTo(202);
+        }
+        List<String> ids = outbox.getExchanges().stream()
+                .map(e -> e.getMessage().getHeader("CamelSpringRabbitmqMessageId", String.class)).toList();
+        assertThat(ids).hasSize(5).doesNotContainNull();
+        assertThat(ids.get(1)).as("the retry: the same message to Python").isEqualTo(ids.get(0));
+        assertThat(ids.get(2)).as("another key").isNotEqualTo(ids.get(0));
+        assertThat(ids.get(3)).as("no key: a new message").isNotEqualTo(ids.get(4)).isNotIn(ids.get(0), ids.get(2));
+
+        Exchange wrong = ingest.apply("key with spaces");
+        assertThat(wrong.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)).isEqualTo(400);
+        assertThat(json.readTree(wrong.getMessage().getBody(String.class)).path("error").asText()).isEqualTo("invalid_idempotency_key");
+        assertThat(outbox.getReceivedCounter()).as("nothing published for the refused key").isEqualTo(5);
+    }
+
+    @Test
     void anOutboxMessageGoesToPythonInBatchesOfBatchSizeInOrder() throws Exception {
         MockEndpoint posts = camel.getEndpoint("mock:pythonPost", MockEndpoint.class);
         posts.expectedMessageCount(3);

@@ -31,7 +31,9 @@ import com.github.tomakehurst.wiremock.stubbing.StubMapping;
  * The event bridge's Python leg under kill -9, on the packaged hub: every event answered 202 is durable before the
  * answer and reaches the Python event API after the restart (lost = 0), in order per user (each user's events in
  * the order they were ingested). A repeat of an event (the hub died between Python's answer and the ack) is
- * at-least-once, printed, not a duplicate effect; an event out of its user's order is.
+ * at-least-once, printed, not a duplicate effect; an event out of its user's order is. The workers send an
+ * {@code Idempotency-Key} per request, the same on each retry: a retry after an answer that never came (a 503 whose
+ * publish the broker took after all, a 202 lost to the kill) reaches Python under the same keys, a repeat it drops.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -125,7 +127,8 @@ class EventBridgeFaultIT {
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
                 while (System.nanoTime() < deadline) {
                     sent += EVENTS_PER_REQUEST;
-                    if (ingest(body)) {
+                    // the worker's key for this request, the same on every retry of it (docs/flows/event-bridge.adoc)
+                    if (ingest(body, userId + "-" + request)) {
                         acceptedByUser.computeIfAbsent(userId, k -> new ArrayList<>()).addAll(seqs);
                         accepted += EVENTS_PER_REQUEST;
                         break;
@@ -177,8 +180,8 @@ class EventBridgeFaultIT {
         assertThat(outOfOrder).as("events out of their user's order").isZero();
     }
 
-    private boolean ingest(String body) {
-        HttpResponse<String> answer = FaultSuite.post(suite.hub.url("/api/ml/events/ingest"), body);
+    private boolean ingest(String body, String idempotencyKey) {
+        HttpResponse<String> answer = FaultSuite.post(suite.hub.url("/api/ml/events/ingest"), body, "Idempotency-Key", idempotencyKey);
         return answer != null && answer.statusCode() == 202;
     }
 }
