@@ -114,15 +114,9 @@ class EventBridgeFaultIT {
         for (int request = 0; request < REQUESTS_PER_USER; request++) {
             for (int user = 0; user < USERS; user++) {
                 String userId = "faults-" + run + "-" + user;
-                List<Integer> seqs = new ArrayList<>();
-                StringBuilder events = new StringBuilder();
-                for (int e = 0; e < EVENTS_PER_REQUEST; e++) {
-                    int s = request * EVENTS_PER_REQUEST + e;
-                    seqs.add(s);
-                    events.append(e == 0 ? "" : ",").append("{\"event_type\":\"ride_request_response\",\"user_id\":\"")
-                            .append(userId).append("\",\"response\":\"accepted\",\"seq\":").append(s).append('}');
-                }
-                String body = "{\"source\":\"faults\",\"events\":[" + events + "]}";
+                BridgeIngestRequest planned = BridgeIngestRequest.of(userId, request, EVENTS_PER_REQUEST);
+                List<Integer> seqs = planned.seqs();
+                String body = planned.body();
                 // a worker retries until the hub answers 202
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
                 while (System.nanoTime() < deadline) {
